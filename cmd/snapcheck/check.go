@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/snapcheck/snapcheck/explore"
+	"github.com/snapcheck/snapcheck/model"
+	"github.com/snapcheck/snapcheck/properties"
+)
+
+var helpText = map[string]string{
+	"check": `
+Explores every interleaving of message deliveries, sends and snapshot
+initiations of the bank in CONFIG (a JSON file, see SPEC §3) and checks, for
+every snapshot in every execution: termination, conservation, consistent cut
+and channel states. Prints the verdict, the figures and every distinct
+recorded snapshot. Breadth-first by default, so each counterexample is a
+shortest one.`,
+}
+
+type checkOptions struct {
+	json          bool
+	strategy      string
+	maxStates     int64
+	maxDepth      int
+	timeLimit     time.Duration
+	allViolations bool
+	quiet         bool
+}
+
+func checkFlags() (*pflag.FlagSet, *checkOptions) {
+	o := &checkOptions{}
+	fs := pflag.NewFlagSet("check", pflag.ContinueOnError)
+	fs.BoolVar(&o.json, "json", false, "print one JSON report (SPEC §4.1) on stdout instead of text")
+	fs.StringVar(&o.strategy, "strategy", "bfs", "search order: bfs (shortest counterexamples) or dfs")
+	fs.Int64Var(&o.maxStates, "max-states", 0, "stop after storing this many states (0: no limit); exit 3")
+	fs.IntVar(&o.maxDepth, "max-depth", 0, "do not expand states this many events deep (0: no limit); exit 3 if it cut anything")
+	fs.DurationVar(&o.timeLimit, "time-limit", 0, "stop after this long, e.g. 30s or 5m (0: no limit); exit 3")
+	fs.BoolVar(&o.allViolations, "all-violations", false, "keep every distinct violation, not only the first of each property")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines on stderr")
+	return fs, o
+}
+
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs, o := checkFlags()
+	if code, stop := parseFlags(fs, args, 1, "CONFIG", stdout, stderr); stop {
+		return code
+	}
+	var strategy explore.Strategy
+	switch o.strategy {
+	case "bfs":
+		strategy = explore.BFS
+	case "dfs":
+		strategy = explore.DFS
+	default:
+		return fail(stderr, "check", fmt.Errorf("--strategy: must be bfs or dfs, got %q", o.strategy))
+	}
+	if o.maxStates < 0 || o.maxDepth < 0 || o.timeLimit < 0 {
+		return fail(stderr, "check", fmt.Errorf("--max-states, --max-depth and --time-limit must not be negative"))
+	}
+	cfg, err := model.LoadConfig(fs.Arg(0))
+	if err != nil {
+		return fail(stderr, "check", err)
+	}
+	sys, err := model.Build(cfg, nil)
+	if err != nil {
+		return fail(stderr, "check", fmt.Errorf("config %s: %w", fs.Arg(0), err))
+	}
+	opts := properties.Options{
+		AllViolations: o.allViolations,
+		Explore: explore.Options{
+			Strategy:  strategy,
+			MaxStates: o.maxStates,
+			MaxDepth:  o.maxDepth,
+			TimeLimit: o.timeLimit,
+		},
+	}
+	if !o.quiet {
+		opts.Explore.Progress = func(s explore.Stats) {
+			fmt.Fprintf(stderr, "progress: %s states, %s transitions, queue %s, depth %d, %s states/s, %s elapsed\n",
+				thousands(s.States), thousands(s.Transitions), thousands(s.Queue), s.Depth,
+				thousands(int64(float64(s.States)/s.Elapsed.Seconds())), s.Elapsed.Round(time.Second))
+		}
+	}
+	rep, err := properties.Check(ctx, sys, opts)
+	if err != nil {
+		return fail(stderr, "check", err)
+	}
+	if o.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return fail(stderr, "check", err)
+		}
+	} else {
+		printReport(stdout, sys, rep)
+	}
+	return exitCode(rep.Verdict)
+}
+
+func exitCode(v properties.Verdict) int {
+	switch v {
+	case properties.OK:
+		return exitOK
+	case properties.Violated:
+		return exitViolation
+	}
+	return exitIncomplete
+}
+
+func printReport(w io.Writer, sys *model.System, rep *properties.Report) {
+	t := &sys.Topo
+	fifo := "FIFO"
+	if !t.FIFO {
+		fifo = "non-FIFO"
+	}
+	fmt.Fprintf(w, "snapcheck: %s — %s, %s, %d nodes, %d channels, %d snapshot(s), %s search\n",
+		nameOr(rep.Config), rep.Algorithm, fifo, len(t.Nodes), len(t.Chans), len(t.Snapshots), rep.Strategy)
+	fmt.Fprintf(w, "  states        %s distinct (%s with no successor)\n", thousands(rep.States), thousands(rep.TerminalStates))
+	fmt.Fprintf(w, "  transitions   %s\n", thousands(rep.Transitions))
+	if rep.Executions != nil {
+		fmt.Fprintf(w, "  executions    %s maximal executions represented\n", bigThousands(rep.Executions.String()))
+	} else {
+		fmt.Fprintf(w, "  executions    %s\n", rep.ExecutionsNote)
+	}
+	fmt.Fprintf(w, "  depth         %d events\n", rep.Depth)
+	fmt.Fprintf(w, "  time          %.3f s (%s states/s)\n", rep.ElapsedSeconds, thousands(int64(rep.StatesPerSecond)))
+	fmt.Fprintf(w, "Distinct recorded snapshots: %d\n", len(rep.Snapshots))
+	for _, s := range rep.Snapshots {
+		fmt.Fprintf(w, "  %-4s %s  (total $%d)\n", s.ID, s.Format(t), s.Total())
+	}
+	for _, id := range rep.NeverStarted {
+		fmt.Fprintf(w, "Snapshot %s was never started in some maximal execution (its scripted initiation is never reached).\n", id)
+	}
+	for _, v := range rep.Violations {
+		fmt.Fprintf(w, "Violation of %s (trace of %d events): %s\n", v.Property, v.Length, v.Message)
+		if v.Trace != "" {
+			fmt.Fprintf(w, "  trace: %s\n", v.Trace)
+		}
+	}
+	switch rep.Verdict {
+	case properties.OK:
+		fmt.Fprintln(w, "Verdict: ok — every property holds in every execution.")
+	case properties.Violated:
+		fmt.Fprintf(w, "Verdict: violation — %d property violation(s) found.\n", len(rep.Violations))
+		if rep.Stopped != "" {
+			fmt.Fprintf(w, "(The search also stopped early: %s.)\n", rep.Stopped)
+		}
+	default:
+		fmt.Fprintf(w, "Verdict: incomplete — %s; no violation in the %s states explored, but the space was not exhausted.\n", rep.Stopped, thousands(rep.States))
+	}
+}
+
+func nameOr(s string) string {
+	if s == "" {
+		return "(unnamed)"
+	}
+	return s
+}
+
+func thousands(n int64) string {
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	return bigThousands(fmt.Sprint(n))
+}
+
+func bigThousands(s string) string {
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

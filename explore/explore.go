@@ -1,0 +1,420 @@
+package explore
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/big"
+	"time"
+)
+
+// Space is a state space to search, seen through encoded states. A Space
+// keeps scratch memory, so a search uses one per worker.
+type Space interface {
+	// Initial appends the encoded initial state to dst.
+	Initial(dst []byte) []byte
+	// Successors calls emit for every enabled event of state, always in the
+	// same order, with the encoded successor (valid only during the call)
+	// and a note; a non-zero note asks for a Transition check.
+	Successors(state []byte, emit func(next []byte, note uint64))
+	// Transition checks a transition whose note was non-zero.
+	Transition(from, to []byte, note uint64, report func(Finding))
+	// Terminal checks a state with no successor.
+	Terminal(state []byte, report func(Finding))
+}
+
+// Finding is something a check reports: a violation, or an observation
+// (such as a recorded snapshot value). Findings with the same Key are the
+// same finding; the search keeps the first occurrences of each.
+type Finding struct {
+	Key       string
+	Violation bool
+}
+
+// Strategy is the order of the search.
+type Strategy int
+
+// The strategies.
+const (
+	BFS Strategy = iota // breadth-first: the first occurrence of a finding is a shortest one
+	DFS                 // depth-first
+)
+
+func (s Strategy) String() string {
+	if s == DFS {
+		return "dfs"
+	}
+	return "bfs"
+}
+
+// Options of a search. The zero value is an unlimited breadth-first search
+// keeping one occurrence per finding.
+type Options struct {
+	Strategy  Strategy
+	MaxStates int64         // stop after storing this many states (0: no limit)
+	MaxDepth  int           // do not expand states at this depth (0: no limit)
+	TimeLimit time.Duration // stop after this long (0: no limit)
+	Keep      int           // occurrences kept per finding (0 means 1)
+	// StopOnViolation stops the search at the first violation.
+	StopOnViolation bool
+	// Progress, when set, is called about every ProgressEvery (default 1s)
+	// with the figures so far.
+	Progress      func(Stats)
+	ProgressEvery time.Duration
+}
+
+// Stats are a search's figures.
+type Stats struct {
+	States      int64         // distinct states stored
+	Transitions int64         // transitions generated
+	Terminal    int64         // distinct states with no successor
+	Depth       int           // deepest level reached
+	Queue       int64         // states stored but not yet expanded
+	StoreBytes  int64         // memory held by the state store
+	Elapsed     time.Duration // time since the search started
+}
+
+// Found is a finding with the paths to its first occurrences.
+type Found struct {
+	Finding
+	// Count is how many times the finding was reported.
+	Count int64
+	// Paths are the first Keep occurrences: each a list of event indices
+	// (positions in Successors' order) from the initial state. For a
+	// transition finding the path ends with that transition; for a terminal
+	// finding it ends at the terminal state.
+	Paths [][]int
+}
+
+// Result is the outcome of a search.
+type Result struct {
+	Stats
+	// Complete is true when the whole space was searched.
+	Complete bool
+	// Stopped says why an incomplete search stopped.
+	Stopped string
+	// Executions is the number of maximal executions the explored graph
+	// represents (paths from the initial state to a state with no
+	// successor); nil when it could not be counted (see ExecutionsNote).
+	Executions     *big.Int
+	ExecutionsNote string
+	// Findings in the order their first occurrences were found.
+	Findings []*Found
+}
+
+// Violations reports whether any finding is a violation.
+func (r *Result) Violations() bool {
+	for _, f := range r.Findings {
+		if f.Violation {
+			return true
+		}
+	}
+	return false
+}
+
+type occurrence struct {
+	state uint32
+	event int // -1: terminal finding
+}
+
+type search struct {
+	ctx      context.Context
+	opts     Options
+	space    Space
+	st       *store
+	parents  []uint32
+	findings map[string]*Found
+	occ      map[string][]occurrence
+	order    []string
+	res      Result
+	start    time.Time
+	lastProg time.Time
+	stopped  string
+	violated bool
+}
+
+// Run searches the space exhaustively within the options' limits. A
+// search stopped by a limit or by ctx returns a Result with Complete false;
+// an error means the search could not run at all.
+func Run(ctx context.Context, space Space, opts Options) (*Result, error) {
+	if opts.Keep <= 0 {
+		opts.Keep = 1
+	}
+	if opts.ProgressEvery <= 0 {
+		opts.ProgressEvery = time.Second
+	}
+	s := &search{
+		ctx: ctx, opts: opts, space: space, st: newStore(),
+		findings: map[string]*Found{}, occ: map[string][]occurrence{},
+		start: time.Now(),
+	}
+	s.lastProg = s.start
+	init := space.Initial(nil)
+	s.st.insert(init)
+	s.parents = append(s.parents, ^uint32(0))
+	switch opts.Strategy {
+	case BFS:
+		s.bfs()
+	case DFS:
+		s.dfs()
+	default:
+		return nil, fmt.Errorf("explore: unknown strategy %d", opts.Strategy)
+	}
+	s.res.States = int64(s.st.len())
+	s.res.StoreBytes = s.st.bytes()
+	s.res.Elapsed = time.Since(s.start)
+	s.res.Complete = s.stopped == ""
+	s.res.Stopped = s.stopped
+	if !s.res.Complete {
+		s.res.Executions = nil
+		s.res.ExecutionsNote = "not counted: the search stopped early"
+	}
+	for _, k := range s.order {
+		f := s.findings[k]
+		for _, o := range s.occ[k] {
+			f.Paths = append(f.Paths, s.path(o))
+		}
+		s.res.Findings = append(s.res.Findings, f)
+	}
+	return &s.res, nil
+}
+
+func (s *search) report(st uint32, ev int) func(Finding) {
+	return func(f Finding) {
+		fd, ok := s.findings[f.Key]
+		if !ok {
+			fd = &Found{Finding: f}
+			s.findings[f.Key] = fd
+			s.order = append(s.order, f.Key)
+		}
+		fd.Count++
+		if len(s.occ[f.Key]) < s.opts.Keep {
+			s.occ[f.Key] = append(s.occ[f.Key], occurrence{st, ev})
+		}
+		if f.Violation {
+			s.violated = true
+		}
+	}
+}
+
+// check looks at the clock, ctx and the limits every so often; it returns
+// false when the search must stop.
+func (s *search) check(expanded int64, queue int64, depth int) bool {
+	if s.opts.StopOnViolation && s.violated {
+		s.stopped = "stopped at the first violation"
+		return false
+	}
+	if s.opts.MaxStates > 0 && int64(s.st.len()) >= s.opts.MaxStates {
+		s.stopped = fmt.Sprintf("state limit (--max-states %d) reached", s.opts.MaxStates)
+		return false
+	}
+	if expanded&1023 != 0 {
+		return true
+	}
+	if err := s.ctx.Err(); err != nil {
+		s.stopped = "interrupted"
+		return false
+	}
+	now := time.Now()
+	if s.opts.TimeLimit > 0 && now.Sub(s.start) >= s.opts.TimeLimit {
+		s.stopped = fmt.Sprintf("time limit (--time-limit %s) reached", s.opts.TimeLimit)
+		return false
+	}
+	if s.opts.Progress != nil && now.Sub(s.lastProg) >= s.opts.ProgressEvery {
+		s.lastProg = now
+		s.opts.Progress(Stats{
+			States: int64(s.st.len()), Transitions: s.res.Transitions, Terminal: s.res.Terminal,
+			Depth: depth, Queue: queue, StoreBytes: s.st.bytes(), Elapsed: now.Sub(s.start),
+		})
+	}
+	return true
+}
+
+func (s *search) bfs() {
+	var cur, next counts
+	cur.reset(1)
+	cur.one(0)
+	next.reset(0)
+	total := new(big.Int)
+	layered := true
+	levelStart, levelEnd := 0, 1
+	depth := 0
+	var state []byte
+	depthCut := false
+	for id := 0; id < s.st.len(); id++ {
+		if id == levelEnd {
+			depth++
+			levelStart, levelEnd = levelEnd, s.st.len()
+			cur, next = next, cur
+			next.reset(0)
+		}
+		if !s.check(int64(id), int64(s.st.len()-id), depth) {
+			break
+		}
+		state = append(state[:0], s.st.get(uint32(id))...)
+		if s.opts.MaxDepth > 0 && depth >= s.opts.MaxDepth {
+			n := 0
+			s.space.Successors(state, func([]byte, uint64) { n++ })
+			if n > 0 {
+				depthCut = true
+				continue
+			}
+		}
+		n := 0
+		s.space.Successors(state, func(nb []byte, note uint64) {
+			ev := n
+			n++
+			s.res.Transitions++
+			nid, added := s.st.insert(nb)
+			if added {
+				s.parents = append(s.parents, uint32(id))
+			}
+			if int(nid) < levelEnd {
+				layered = false
+			} else if layered {
+				next.ensure(int(nid) - levelEnd + 1)
+				next.add(int(nid)-levelEnd, &cur, id-levelStart)
+			}
+			if note != 0 {
+				s.space.Transition(state, nb, note, s.report(uint32(id), ev))
+			}
+		})
+		if n == 0 {
+			s.res.Terminal++
+			if layered {
+				cur.addTo(total, id-levelStart)
+			}
+			s.space.Terminal(state, s.report(uint32(id), -1))
+		}
+		if depth > s.res.Depth {
+			s.res.Depth = depth
+		}
+	}
+	if depthCut && s.stopped == "" {
+		s.stopped = fmt.Sprintf("depth limit (--max-depth %d) reached", s.opts.MaxDepth)
+	}
+	if layered {
+		s.res.Executions = total
+	} else {
+		s.res.ExecutionsNote = "not counted: some transition does not lead to the next breadth-first level"
+	}
+}
+
+type frame struct {
+	id    uint32
+	depth int
+	succ  []uint32
+	pos   int
+}
+
+func (s *search) dfs() {
+	var cnt counts
+	cnt.ensure(1)
+	onStack := map[uint32]bool{0: true}
+	done := []bool{false}
+	acyclic := true
+	var state []byte
+	stack := []*frame{{id: 0}}
+	expand := func(f *frame) {
+		state = append(state[:0], s.st.get(f.id)...)
+		if s.opts.MaxDepth > 0 && f.depth >= s.opts.MaxDepth {
+			n := 0
+			s.space.Successors(state, func([]byte, uint64) { n++ })
+			if n > 0 {
+				if s.stopped == "" {
+					s.stopped = fmt.Sprintf("depth limit (--max-depth %d) reached", s.opts.MaxDepth)
+				}
+				f.succ = []uint32{}
+				return
+			}
+		}
+		n := 0
+		f.succ = []uint32{}
+		s.space.Successors(state, func(nb []byte, note uint64) {
+			ev := n
+			n++
+			s.res.Transitions++
+			nid, added := s.st.insert(nb)
+			if added {
+				s.parents = append(s.parents, f.id)
+				done = append(done, false)
+				cnt.ensure(int(nid) + 1)
+			}
+			f.succ = append(f.succ, nid)
+			if note != 0 {
+				s.space.Transition(state, nb, note, s.report(f.id, ev))
+			}
+		})
+		if n == 0 {
+			s.res.Terminal++
+			cnt.one(int(f.id))
+			s.space.Terminal(state, s.report(f.id, -1))
+		}
+		if f.depth > s.res.Depth {
+			s.res.Depth = f.depth
+		}
+	}
+	expanded := int64(0)
+	expand(stack[0])
+	for len(stack) > 0 {
+		expanded++
+		if !s.check(expanded, int64(len(stack)), len(stack)) {
+			break
+		}
+		f := stack[len(stack)-1]
+		if f.pos < len(f.succ) {
+			c := f.succ[f.pos]
+			f.pos++
+			if onStack[c] {
+				acyclic = false
+				continue
+			}
+			if done[c] {
+				continue
+			}
+			nf := &frame{id: c, depth: f.depth + 1}
+			onStack[c] = true
+			stack = append(stack, nf)
+			expand(nf)
+			continue
+		}
+		for _, c := range f.succ {
+			cnt.add(int(f.id), &cnt, int(c))
+		}
+		done[f.id] = true
+		delete(onStack, f.id)
+		stack = stack[:len(stack)-1]
+	}
+	if acyclic {
+		s.res.Executions = cnt.get(0)
+	} else {
+		s.res.ExecutionsNote = "not counted: the state graph has a cycle"
+	}
+}
+
+// path rebuilds the event indices leading to an occurrence.
+func (s *search) path(o occurrence) []int {
+	var ids []uint32
+	for id := o.state; id != ^uint32(0); id = s.parents[id] {
+		ids = append(ids, id)
+	}
+	var p []int
+	for i := len(ids) - 1; i > 0; i-- {
+		from, to := s.st.get(ids[i]), s.st.get(ids[i-1])
+		k, found := 0, -1
+		s.space.Successors(from, func(nb []byte, _ uint64) {
+			if found < 0 && bytes.Equal(nb, to) {
+				found = k
+			}
+			k++
+		})
+		if found < 0 {
+			panic("explore: internal error: a stored parent does not lead to its child")
+		}
+		p = append(p, found)
+	}
+	if o.event >= 0 {
+		p = append(p, o.event)
+	}
+	return p
+}

@@ -1,0 +1,315 @@
+package model
+
+import (
+	"fmt"
+)
+
+// EventKind is the kind of an event of SPEC §1.2.
+type EventKind uint8
+
+// The event kinds.
+const (
+	Send     EventKind = iota // a node sends a transfer
+	Receive                   // a node takes a message from a channel
+	Initiate                  // a node starts a snapshot
+	Internal                  // an algorithm's own step (late-markers' marker sends)
+)
+
+var kindNames = [...]string{"send", "recv", "initiate", "internal"}
+
+func (k EventKind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", k)
+}
+
+// ParseEventKind is the inverse of EventKind.String.
+func ParseEventKind(s string) (EventKind, bool) {
+	for i, n := range kindNames {
+		if n == s {
+			return EventKind(i), true
+		}
+	}
+	return 0, false
+}
+
+// Event is one atomic transition.
+type Event struct {
+	Kind    EventKind
+	Node    int   // the node taking the step
+	Chan    int   // Send, Receive: the channel; else -1
+	Index   int   // Receive: position of the message in the channel
+	Amount  int32 // Send: amount; Receive: the message's amount or payload
+	Control bool  // Receive: the message is a control message (marker)
+	Snap    int   // Initiate: the snapshot; Receive of a control message: its snapshot; else -1
+	Action  int   // Internal: the algorithm's action
+}
+
+// Same reports whether two events are the same step (ignoring nothing).
+func (e Event) Same(o Event) bool { return e == o }
+
+// Describe is a one-line description of the event, with node and channel
+// names.
+func (s *System) Describe(e Event) string {
+	t := &s.Topo
+	switch e.Kind {
+	case Send:
+		return fmt.Sprintf("send %s $%d", t.ChannelName(e.Chan), e.Amount)
+	case Receive:
+		if e.Control {
+			return fmt.Sprintf("recv %s marker(%s)", t.ChannelName(e.Chan), t.Snapshots[e.Snap])
+		}
+		return fmt.Sprintf("recv %s $%d", t.ChannelName(e.Chan), e.Amount)
+	case Initiate:
+		return fmt.Sprintf("initiate %s at %s", t.Snapshots[e.Snap], t.Nodes[e.Node])
+	case Internal:
+		if d, ok := s.alg.(interface{ DescribeAction(*Topology, int, int) string }); ok {
+			return d.DescribeAction(t, e.Node, e.Action)
+		}
+		return fmt.Sprintf("internal %d at %s", e.Action, t.Nodes[e.Node])
+	}
+	return "?"
+}
+
+// Enabled calls yield for every event enabled in st, in a fixed order:
+// node by node; for each node its workload step(s), its spontaneous
+// initiations, its internal actions, then its receives channel by channel.
+func (s *System) Enabled(st *State, yield func(Event)) {
+	t := &s.Topo
+	var nd Node
+	for i := range t.Nodes {
+		bal := st.Balance[i]
+		pc := st.PC[i]
+		if s.isAny {
+			if pc < s.maxSends {
+				for _, ch := range t.Out[i] {
+					for _, a := range s.anyAmounts {
+						if a > bal {
+							break
+						}
+						yield(Event{Kind: Send, Node: i, Chan: ch, Amount: a, Snap: -1})
+					}
+				}
+			}
+		} else if int(pc) < len(s.script[i]) {
+			step := s.script[i][pc]
+			switch step.kind {
+			case stepSend:
+				if step.amount <= bal {
+					yield(Event{Kind: Send, Node: i, Chan: step.ch, Amount: step.amount, Snap: -1})
+				}
+			case stepInitiate:
+				yield(Event{Kind: Initiate, Node: i, Chan: -1, Snap: step.snap})
+			}
+		}
+		if sp := s.spontaneous[i]; sp != 0 {
+			for sn := range t.Snapshots {
+				if sp&(1<<sn) != 0 && !st.Rec[sn*len(t.Nodes)+i].Recorded {
+					yield(Event{Kind: Initiate, Node: i, Chan: -1, Snap: sn})
+				}
+			}
+		}
+		nd = Node{sys: s, st: st, i: i}
+		s.alg.Internal(&nd, func(a int) {
+			yield(Event{Kind: Internal, Node: i, Chan: -1, Snap: -1, Action: a})
+		})
+		for _, ch := range t.In[i] {
+			q := st.Chans[ch]
+			if len(q) == 0 {
+				continue
+			}
+			last := 1
+			if !t.FIFO {
+				last = len(q)
+			}
+			for k := 0; k < last; k++ {
+				m := q[k]
+				e := Event{Kind: Receive, Node: i, Chan: ch, Index: k, Amount: m.Amount, Control: m.Control, Snap: -1}
+				if m.Control {
+					e.Snap = int(m.Snap)
+				}
+				yield(e)
+			}
+		}
+	}
+}
+
+// Apply performs event e on st, which it changes in place. It returns the
+// snapshots that this event completed, as a bit mask. The event must be
+// enabled (Enabled lists it); Step checks that.
+func (s *System) Apply(st *State, e Event) (completed uint32) {
+	t := &s.Topo
+	nd := Node{sys: s, st: st, i: e.Node, curChan: -1}
+	switch e.Kind {
+	case Send:
+		st.Balance[e.Node] -= e.Amount
+		st.PC[e.Node]++
+		tag := s.alg.OnSend(&nd, e.Chan)
+		s.push(st, e.Chan, Message{Amount: e.Amount, Tag: tag, Pre: s.notRecorded(st, e.Node)})
+	case Initiate:
+		if !s.isAny && int(st.PC[e.Node]) < len(s.script[e.Node]) {
+			if step := s.script[e.Node][st.PC[e.Node]]; step.kind == stepInitiate && step.snap == e.Snap {
+				st.PC[e.Node]++
+			}
+		}
+		s.alg.OnInitiate(&nd, e.Snap)
+		if !nd.Recorded(e.Snap) {
+			nd.fail("OnInitiate did not record snapshot %s", t.Snapshots[e.Snap])
+		}
+	case Internal:
+		s.alg.OnInternal(&nd, e.Action)
+	case Receive:
+		q := st.Chans[e.Chan]
+		m := q[e.Index]
+		copy(q[e.Index:], q[e.Index+1:])
+		st.Chans[e.Chan] = q[:len(q)-1]
+		if m.Control {
+			s.alg.OnControl(&nd, e.Chan, m)
+			break
+		}
+		nd.cur, nd.curChan = &m, e.Chan
+		s.alg.OnTransfer(&nd, e.Chan, m)
+		nd.cur = nil
+		st.Balance[e.Node] += m.Amount
+		n := len(t.Nodes)
+		for sn := range t.Snapshots {
+			if st.Snap[sn]&SnapComplete != 0 {
+				continue
+			}
+			bit := uint32(1) << sn
+			post := st.Rec[sn*n+e.Node].Recorded
+			pre := m.Pre&bit != 0
+			if !post && !pre {
+				st.Snap[sn] |= SnapCutBroken
+			}
+			if (pre && post) != (nd.recMsg&bit != 0) {
+				st.Snap[sn] |= SnapChannelWrong
+			}
+		}
+	}
+	s.skipScripted(st, e.Node)
+	if nd.changed {
+		completed = s.complete(st)
+	}
+	return completed
+}
+
+// notRecorded is the mask of snapshots node i has not recorded.
+func (s *System) notRecorded(st *State, i int) uint32 {
+	var m uint32
+	n := len(s.Topo.Nodes)
+	for sn := range s.Topo.Snapshots {
+		if !st.Rec[sn*n+i].Recorded {
+			m |= 1 << sn
+		}
+	}
+	return m
+}
+
+// skipScripted moves node i's script past initiations of snapshots it has
+// already recorded (SPEC §5.10: they add no event).
+func (s *System) skipScripted(st *State, i int) {
+	if s.isAny {
+		return
+	}
+	sc := s.script[i]
+	n := len(s.Topo.Nodes)
+	for int(st.PC[i]) < len(sc) {
+		step := sc[st.PC[i]]
+		if step.kind != stepInitiate || !st.Rec[step.snap*n+i].Recorded {
+			return
+		}
+		st.PC[i]++
+	}
+}
+
+// complete marks the snapshots that every node has now finished.
+func (s *System) complete(st *State) (completed uint32) {
+	n := len(s.Topo.Nodes)
+	for sn := range s.Topo.Snapshots {
+		if st.Snap[sn]&SnapComplete != 0 {
+			continue
+		}
+		done := true
+		for i := 0; i < n && done; i++ {
+			done = st.Rec[sn*n+i].Done
+		}
+		if !done {
+			continue
+		}
+		st.Snap[sn] |= SnapComplete
+		completed |= 1 << sn
+		bit := uint32(1) << sn
+		for ch := range st.Chans {
+			for _, m := range st.Chans[ch] {
+				if !m.Control && m.Pre&bit != 0 {
+					st.Snap[sn] |= SnapLeftInFlight
+				}
+			}
+		}
+		for c := range s.Topo.Chans {
+			st.Recording[sn*len(s.Topo.Chans)+c] = false
+		}
+	}
+	return completed
+}
+
+// Step performs e on st if it is enabled, else it returns an error and
+// leaves st unchanged.
+func (s *System) Step(st *State, e Event) (completed uint32, err error) {
+	found := false
+	s.Enabled(st, func(o Event) {
+		found = found || o == e
+	})
+	if !found {
+		return 0, fmt.Errorf("event %q is not enabled", s.Describe(e))
+	}
+	return s.Apply(st, e), nil
+}
+
+// Terminal reports whether no event is enabled in st.
+func (s *System) Terminal(st *State) bool {
+	any := false
+	s.Enabled(st, func(Event) { any = true })
+	return !any
+}
+
+// Expander generates successors of encoded states for a search. It keeps
+// scratch memory, so each worker needs its own.
+type Expander struct {
+	sys       *System
+	cur, next State
+	buf       []byte
+	events    []Event
+}
+
+// NewExpander returns an expander for s.
+func (s *System) NewExpander() *Expander { return &Expander{sys: s} }
+
+// Initial appends the encoded initial state to dst.
+func (x *Expander) Initial(dst []byte) []byte { return x.sys.Initial().Encode(dst) }
+
+// Successors decodes state and calls emit for each enabled event, in
+// Enabled's order, with the encoded successor and the snapshots that the
+// event completed.
+func (x *Expander) Successors(state []byte, emit func(next []byte, note uint64)) {
+	if err := x.sys.Decode(state, &x.cur); err != nil {
+		panic(fmt.Sprintf("snapcheck: internal error: %v", err))
+	}
+	x.events = x.events[:0]
+	x.sys.Enabled(&x.cur, func(e Event) { x.events = append(x.events, e) })
+	for _, e := range x.events {
+		x.next.CopyFrom(&x.cur)
+		done := x.sys.Apply(&x.next, e)
+		x.buf = x.next.Encode(x.buf[:0])
+		emit(x.buf, uint64(done))
+	}
+}
+
+// Events returns the events enabled in st, in Enabled's order.
+func (s *System) Events(st *State) []Event {
+	var evs []Event
+	s.Enabled(st, func(e Event) { evs = append(evs, e) })
+	return evs
+}

@@ -1,0 +1,323 @@
+package properties
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"sort"
+	"strings"
+
+	"github.com/snapcheck/snapcheck/explore"
+	"github.com/snapcheck/snapcheck/model"
+)
+
+// space adapts a model.System to explore.Space and checks SPEC §2's
+// properties on states: every check reads only the state (with its ghost
+// information), so merging equal states never hides a violation.
+type space struct {
+	sys *model.System
+	x   *model.Expander
+	st  model.State
+	all bool
+}
+
+func newSpace(sys *model.System, all bool) *space {
+	return &space{sys: sys, x: sys.NewExpander(), all: all}
+}
+
+func (s *space) Initial(dst []byte) []byte { return s.x.Initial(dst) }
+
+func (s *space) Successors(state []byte, emit func([]byte, uint64)) { s.x.Successors(state, emit) }
+
+// Finding keys: "snapshot\x00<value key>", "violation\x00<property>" (with
+// --all-violations also "\x00<snapshot>\x00<detail>"), "never-started\x00<id>".
+const (
+	keySnapshot     = "snapshot"
+	keyViolation    = "violation"
+	keyNeverStarted = "never-started"
+)
+
+func (s *space) Transition(_, to []byte, note uint64, report func(explore.Finding)) {
+	if err := s.sys.Decode(to, &s.st); err != nil {
+		panic(fmt.Sprintf("snapcheck: internal error: %v", err))
+	}
+	for sn := range s.sys.Topo.Snapshots {
+		if note&(1<<sn) == 0 {
+			continue
+		}
+		v := RecordedValue(s.sys, &s.st, sn)
+		report(explore.Finding{Key: keySnapshot + "\x00" + v.Key()})
+		for _, p := range StateViolations(s.sys, &s.st, sn) {
+			key := keyViolation + "\x00" + p
+			if s.all {
+				key += "\x00" + v.Key()
+			}
+			report(explore.Finding{Key: key, Violation: true})
+		}
+	}
+}
+
+func (s *space) Terminal(state []byte, report func(explore.Finding)) {
+	if err := s.sys.Decode(state, &s.st); err != nil {
+		panic(fmt.Sprintf("snapcheck: internal error: %v", err))
+	}
+	for sn, id := range s.sys.Topo.Snapshots {
+		if s.st.Snap[sn]&model.SnapComplete != 0 {
+			continue
+		}
+		if !started(s.sys, &s.st, sn) {
+			report(explore.Finding{Key: keyNeverStarted + "\x00" + id})
+			continue
+		}
+		key := keyViolation + "\x00" + Termination
+		if s.all {
+			key += "\x00" + id + "\x00" + doneMask(s.sys, &s.st, sn)
+		}
+		report(explore.Finding{Key: key, Violation: true})
+	}
+}
+
+func doneMask(sys *model.System, st *model.State, s int) string {
+	n := len(sys.Topo.Nodes)
+	b := make([]byte, n)
+	for i := range b {
+		r := st.Rec[s*n+i]
+		b[i] = "RD"[btoi(r.Done)]
+		if !r.Recorded {
+			b[i] = '-'
+		}
+	}
+	return string(b)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// StateViolations lists the properties (2–4 of SPEC §2) that completed
+// snapshot s violates in state st, judged from the state alone.
+func StateViolations(sys *model.System, st *model.State, s int) []string {
+	var ps []string
+	if RecordedValue(sys, st, s).Total() != sys.Total() {
+		ps = append(ps, Conservation)
+	}
+	if st.Snap[s]&model.SnapCutBroken != 0 {
+		ps = append(ps, ConsistentCut)
+	}
+	if st.Snap[s]&(model.SnapChannelWrong|model.SnapLeftInFlight) != 0 {
+		ps = append(ps, ChannelStates)
+	}
+	return ps
+}
+
+// Verdict is the outcome of a check.
+type Verdict string
+
+// The verdicts.
+const (
+	OK         Verdict = "ok"
+	Violated   Verdict = "violation"
+	Incomplete Verdict = "incomplete"
+)
+
+// Options of a check. The zero value is an unlimited breadth-first check.
+type Options struct {
+	Explore explore.Options
+	// AllViolations keeps every distinct violation, not only the first of
+	// each property.
+	AllViolations bool
+	// Witnesses is how many executions to keep per distinct snapshot
+	// (default 1).
+	Witnesses int
+}
+
+// Violation is one violated property with its counterexample: the events
+// from the initial state, shortest first under breadth-first search.
+type Violation struct {
+	Property string        `json:"property"`
+	Snapshot string        `json:"snapshot,omitempty"`
+	Message  string        `json:"message"`
+	Length   int           `json:"length"`
+	Trace    string        `json:"trace,omitempty"`
+	Events   []model.Event `json:"-"`
+	// Recorded and Correct compare, for properties 2–4, what the snapshot
+	// recorded with what a correct snapshot would hold.
+	Recorded *SnapshotValue `json:"recorded,omitempty"`
+	Correct  *SnapshotValue `json:"correct,omitempty"`
+}
+
+// Snapshot is a distinct recorded snapshot value with executions that
+// record it.
+type Snapshot struct {
+	SnapshotValue
+	Executions [][]model.Event `json:"-"`
+}
+
+// Report is the outcome of a check, in the shape of SPEC §4.1.
+type Report struct {
+	Verdict         Verdict     `json:"verdict"`
+	Config          string      `json:"config"`
+	Algorithm       string      `json:"algorithm"`
+	Strategy        string      `json:"strategy"`
+	States          int64       `json:"states"`
+	Transitions     int64       `json:"transitions"`
+	Executions      *big.Int    `json:"executions"`
+	ExecutionsNote  string      `json:"executions_note,omitempty"`
+	TerminalStates  int64       `json:"terminal_states"`
+	Depth           int         `json:"depth"`
+	Snapshots       []Snapshot  `json:"snapshots"`
+	NeverStarted    []string    `json:"never_started,omitempty"`
+	Violations      []Violation `json:"violations"`
+	Stopped         string      `json:"stopped,omitempty"`
+	ElapsedSeconds  float64     `json:"elapsed_seconds"`
+	StatesPerSecond float64     `json:"states_per_second"`
+	StoreBytes      int64       `json:"store_bytes"`
+}
+
+// Check explores every execution of sys and checks every property on
+// every snapshot. An error means the check could not run (an algorithm
+// that breaks the model's contract); verdicts are in the report.
+func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			var ce *model.ContractError
+			if e, ok := r.(error); ok && errors.As(e, &ce) {
+				rep, err = nil, ce
+				return
+			}
+			panic(r)
+		}
+	}()
+	eo := opts.Explore
+	eo.Keep = max(opts.Witnesses, 1)
+	sp := newSpace(sys, opts.AllViolations)
+	res, err := explore.Run(ctx, sp, eo)
+	if err != nil {
+		return nil, err
+	}
+	rep = &Report{
+		Config:         sys.Config.Name,
+		Algorithm:      sys.Algorithm().Name(),
+		Strategy:       eo.Strategy.String(),
+		States:         res.States,
+		Transitions:    res.Transitions,
+		Executions:     res.Executions,
+		ExecutionsNote: res.ExecutionsNote,
+		TerminalStates: res.Terminal,
+		Depth:          res.Depth,
+		Snapshots:      []Snapshot{},
+		Violations:     []Violation{},
+		Stopped:        res.Stopped,
+		ElapsedSeconds: res.Elapsed.Seconds(),
+		StoreBytes:     res.StoreBytes,
+	}
+	if s := res.Elapsed.Seconds(); s > 0 {
+		rep.StatesPerSecond = float64(res.States) / s
+	}
+	for _, f := range res.Findings {
+		kind, rest, _ := strings.Cut(f.Key, "\x00")
+		switch kind {
+		case keyNeverStarted:
+			rep.NeverStarted = append(rep.NeverStarted, rest)
+		case keySnapshot:
+			var snap Snapshot
+			for i, p := range f.Paths {
+				evs, x, err := resolve(sys, p)
+				if err != nil {
+					return nil, err
+				}
+				if i == 0 {
+					snap.SnapshotValue = snapshotAtEnd(x)
+				}
+				snap.Executions = append(snap.Executions, evs)
+			}
+			rep.Snapshots = append(rep.Snapshots, snap)
+		case keyViolation:
+			prop, _, _ := strings.Cut(rest, "\x00")
+			evs, x, err := resolve(sys, f.Paths[0])
+			if err != nil {
+				return nil, err
+			}
+			rep.Violations = append(rep.Violations, explain(x, prop, evs))
+		}
+	}
+	sort.SliceStable(rep.Snapshots, func(i, j int) bool {
+		return CompareValues(&sys.Topo, rep.Snapshots[i].SnapshotValue, rep.Snapshots[j].SnapshotValue) < 0
+	})
+	switch {
+	case len(rep.Violations) > 0:
+		rep.Verdict = Violated
+	case !res.Complete:
+		rep.Verdict = Incomplete
+	default:
+		rep.Verdict = OK
+	}
+	return rep, nil
+}
+
+// resolve turns a path of event indices into events and replays them.
+func resolve(sys *model.System, path []int) ([]model.Event, *Execution, error) {
+	st := sys.Initial()
+	evs := make([]model.Event, 0, len(path))
+	for k, i := range path {
+		cand := sys.Events(st)
+		if i >= len(cand) {
+			return nil, nil, fmt.Errorf("internal error: path step %d out of range", k)
+		}
+		evs = append(evs, cand[i])
+		sys.Apply(st, cand[i])
+	}
+	x, err := Replay(sys, evs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("internal error: %w", err)
+	}
+	return evs, x, nil
+}
+
+// snapshotAtEnd is the value of the snapshot completed by the last event.
+func snapshotAtEnd(x *Execution) SnapshotValue {
+	last := len(x.Events) - 1
+	for s, k := range x.CompleteAt {
+		if k == last {
+			return x.Recorded(s)
+		}
+	}
+	panic("properties: internal error: the path does not end at a completion")
+}
+
+// explain builds the violation of prop that execution x shows.
+func explain(x *Execution, prop string, evs []model.Event) Violation {
+	v := Violation{Property: prop, Events: evs, Length: len(evs)}
+	var problems []Problem
+	if prop == Termination {
+		problems = x.CheckTermination()
+	} else {
+		last := len(x.Events) - 1
+		for s, k := range x.CompleteAt {
+			if k == last {
+				for _, p := range x.Check(s) {
+					if p.Property == prop && v.Message == "" {
+						rec, cor := x.Recorded(s), x.Correct(s)
+						v.Recorded, v.Correct = &rec, &cor
+					}
+					problems = append(problems, p)
+				}
+			}
+		}
+	}
+	for _, p := range problems {
+		if p.Property == prop {
+			v.Snapshot, v.Message = p.Snapshot, p.Message
+			break
+		}
+	}
+	if v.Message == "" {
+		// The state-based check found it; the concrete one must agree.
+		v.Message = "the state-based check found this violation, but the replayed execution does not show it (internal inconsistency)"
+	}
+	return v
+}

@@ -1,0 +1,142 @@
+package properties
+
+import (
+	"fmt"
+
+	"github.com/snapcheck/snapcheck/model"
+)
+
+// Msg is one message of a concrete execution, with its identity.
+type Msg struct {
+	ID      int
+	Chan    int
+	Amount  int32
+	Control bool
+	Snap    int // control messages: the snapshot; else -1
+	Sent    int // index of the event that sent it; -1: in flight initially
+	Recv    int // index of the event that received it; -1: still in flight
+}
+
+// Execution is a concrete execution replayed through the model, with every
+// message's identity and every node's recording point.
+type Execution struct {
+	Sys    *model.System
+	Events []model.Event
+	// States[k] is the state before Events[k]; the last is the final state.
+	States []*model.State
+	Msgs   []Msg
+	// Sent and Received list, per event, the messages it sent and received.
+	Sent     [][]int
+	Received []int // -1: the event received nothing
+	// RecordAt[s][i] is the index of the event in which node i recorded
+	// snapshot s, or -1.
+	RecordAt [][]int
+	// CompleteAt[s] is the index of the event that completed snapshot s, or -1.
+	CompleteAt []int
+	// Terminal reports whether the final state has no enabled event.
+	Terminal bool
+}
+
+type entry struct {
+	m  model.Message
+	id int
+}
+
+// Replay runs events from the initial state, checking that each is
+// enabled, and returns the analysed execution.
+func Replay(sys *model.System, events []model.Event) (*Execution, error) {
+	t := &sys.Topo
+	x := &Execution{Sys: sys, Events: events}
+	st := sys.Initial()
+	x.States = append(x.States, st.Clone())
+	mirror := make([][]entry, len(t.Chans))
+	for c, q := range st.Chans {
+		for _, m := range q {
+			id := len(x.Msgs)
+			x.Msgs = append(x.Msgs, Msg{ID: id, Chan: c, Amount: m.Amount, Snap: -1, Sent: -1, Recv: -1})
+			mirror[c] = append(mirror[c], entry{m, id})
+		}
+	}
+	x.RecordAt = make([][]int, len(t.Snapshots))
+	for s := range x.RecordAt {
+		x.RecordAt[s] = make([]int, len(t.Nodes))
+		for i := range x.RecordAt[s] {
+			x.RecordAt[s][i] = -1
+		}
+	}
+	x.CompleteAt = make([]int, len(t.Snapshots))
+	for s := range x.CompleteAt {
+		x.CompleteAt[s] = -1
+	}
+	n := len(t.Nodes)
+	for k, e := range events {
+		completed, err := sys.Step(st, e)
+		if err != nil {
+			return nil, fmt.Errorf("event %d: %w", k+1, err)
+		}
+		recv := -1
+		if e.Kind == model.Receive {
+			recv = mirror[e.Chan][e.Index].id
+			x.Msgs[recv].Recv = k
+			mirror[e.Chan] = append(mirror[e.Chan][:e.Index:e.Index], mirror[e.Chan][e.Index+1:]...)
+		}
+		x.Received = append(x.Received, recv)
+		var sent []int
+		for c, q := range st.Chans {
+			old := mirror[c]
+			var nq []entry
+			j := 0
+			for _, m := range q {
+				if j < len(old) && old[j].m == m {
+					nq = append(nq, old[j])
+					j++
+					continue
+				}
+				id := len(x.Msgs)
+				snap := -1
+				if m.Control {
+					snap = int(m.Snap)
+				}
+				x.Msgs = append(x.Msgs, Msg{ID: id, Chan: c, Amount: m.Amount, Control: m.Control, Snap: snap, Sent: k, Recv: -1})
+				sent = append(sent, id)
+				nq = append(nq, entry{m, id})
+			}
+			mirror[c] = nq
+		}
+		x.Sent = append(x.Sent, sent)
+		for s := range t.Snapshots {
+			if x.RecordAt[s][e.Node] < 0 && st.Rec[s*n+e.Node].Recorded {
+				x.RecordAt[s][e.Node] = k
+			}
+			if completed&(1<<s) != 0 {
+				x.CompleteAt[s] = k
+			}
+		}
+		x.States = append(x.States, st.Clone())
+	}
+	x.Terminal = sys.Terminal(st)
+	return x, nil
+}
+
+// Final is the state after the last event.
+func (x *Execution) Final() *model.State { return x.States[len(x.States)-1] }
+
+// Pre reports whether event k is in PRE of snapshot s at its node: before
+// the event in which the node recorded s (SPEC §5.2). A node that never
+// recorded has every event in PRE.
+func (x *Execution) Pre(s, k int) bool {
+	r := x.RecordAt[s][x.Events[k].Node]
+	return r < 0 || k < r
+}
+
+// sentPre reports whether message m was sent in PRE of snapshot s.
+func (x *Execution) sentPre(s int, m Msg) bool { return m.Sent < 0 || x.Pre(s, m.Sent) }
+
+// recvPost reports whether message m is received outside PRE of snapshot
+// s: by an event in POST, or not yet received by a node that has recorded.
+func (x *Execution) recvPost(s int, m Msg) bool {
+	if m.Recv >= 0 {
+		return !x.Pre(s, m.Recv)
+	}
+	return x.RecordAt[s][x.Sys.Topo.Chans[m.Chan].To] >= 0
+}
