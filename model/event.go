@@ -64,7 +64,9 @@ func (s *System) Describe(e Event) string {
 	case Initiate:
 		return fmt.Sprintf("initiate %s at %s", t.Snapshots[e.Snap], t.Nodes[e.Node])
 	case Internal:
-		if d, ok := s.alg.(interface{ DescribeAction(*Topology, int, int) string }); ok {
+		if d, ok := s.alg.(interface {
+			DescribeAction(*Topology, int, int) string
+		}); ok {
 			return d.DescribeAction(t, e.Node, e.Action)
 		}
 		return fmt.Sprintf("internal %d at %s", e.Action, t.Nodes[e.Node])

@@ -13,14 +13,14 @@ type Channel struct {
 
 // Topology is the index-based view of a configuration's bank.
 type Topology struct {
-	Nodes      []string   // node ids, in configuration order
-	Chans      []Channel  // channels, sorted by (From, To)
-	In, Out    [][]int    // channel indices per node, sorted
-	InPos      []int      // position of each channel in its receiver's In
-	OutPos     []int      // position of each channel in its sender's Out
-	Snapshots  []string   // snapshot ids, in configuration order
-	Initiators []uint64   // per snapshot, a bit per initiating node
-	FIFO       bool       // channels are FIFO queues (else multisets)
+	Nodes      []string  // node ids, in configuration order
+	Chans      []Channel // channels, sorted by (From, To)
+	In, Out    [][]int   // channel indices per node, sorted
+	InPos      []int     // position of each channel in its receiver's In
+	OutPos     []int     // position of each channel in its sender's Out
+	Snapshots  []string  // snapshot ids, in configuration order
+	Initiators []uint64  // per snapshot, a bit per initiating node
+	FIFO       bool      // channels are FIFO queues (else multisets)
 	chanIndex  map[[2]int]int
 }
 
