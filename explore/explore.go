@@ -295,9 +295,77 @@ func (s *search) bfs() {
 	}
 	if layered {
 		s.res.Executions = total
-	} else {
-		s.res.ExecutionsNote = "not counted: some transition does not lead to the next breadth-first level"
+	} else if s.stopped == "" {
+		s.res.Executions = s.countPaths()
+		if s.res.Executions == nil {
+			s.res.ExecutionsNote = "not counted: the state graph has a cycle"
+		}
 	}
+}
+
+// countPaths counts the paths from the initial state to states with no
+// successor over the whole stored graph, by a depth-first post-order pass
+// that regenerates every state's successors. It returns nil on a cycle or
+// when stopped.
+func (s *search) countPaths() *big.Int {
+	n := s.st.len()
+	var cnt counts
+	cnt.reset(n)
+	const (
+		unseen = iota
+		open
+		closed
+	)
+	mark := make([]uint8, n)
+	type pframe struct {
+		id   uint32
+		succ []uint32
+		pos  int
+	}
+	var buf []byte
+	succOf := func(id uint32) []uint32 {
+		buf = append(buf[:0], s.st.get(id)...)
+		var out []uint32
+		s.space.Successors(buf, func(nb []byte, _ uint64) {
+			c, ok := s.st.lookup(nb)
+			if !ok {
+				panic("explore: internal error: a successor is missing from the complete store")
+			}
+			out = append(out, c)
+		})
+		return out
+	}
+	stack := []pframe{{id: 0, succ: succOf(0)}}
+	mark[0] = open
+	steps := int64(0)
+	for len(stack) > 0 {
+		steps++
+		if steps&1023 == 0 && s.ctx.Err() != nil {
+			return nil
+		}
+		f := &stack[len(stack)-1]
+		if f.pos < len(f.succ) {
+			c := f.succ[f.pos]
+			f.pos++
+			switch mark[c] {
+			case open:
+				return nil
+			case unseen:
+				mark[c] = open
+				stack = append(stack, pframe{id: c, succ: succOf(c)})
+			}
+			continue
+		}
+		if len(f.succ) == 0 {
+			cnt.one(int(f.id))
+		}
+		for _, c := range f.succ {
+			cnt.add(int(f.id), &cnt, int(c))
+		}
+		mark[f.id] = closed
+		stack = stack[:len(stack)-1]
+	}
+	return cnt.get(0)
 }
 
 type frame struct {

@@ -57,6 +57,23 @@ func (s *store) insert(b []byte) (id uint32, added bool) {
 	}
 }
 
+// lookup returns the id of b, if it is stored.
+func (s *store) lookup(b []byte) (uint32, bool) {
+	h := maphash.Bytes(s.seed, b)
+	tag := h >> 32 << 32
+	for i := h & s.mask; ; i = (i + 1) & s.mask {
+		e := s.table[i]
+		if e == 0 {
+			return 0, false
+		}
+		if e>>32<<32 == tag {
+			if cand := uint32(e) - 1; bytes.Equal(s.get(cand), b) {
+				return cand, true
+			}
+		}
+	}
+}
+
 func (s *store) grow() {
 	old := s.table
 	s.table = make([]uint64, 2*len(old))

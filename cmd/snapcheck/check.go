@@ -5,13 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/snapcheck/snapcheck/counterexamples"
 	"github.com/snapcheck/snapcheck/explore"
 	"github.com/snapcheck/snapcheck/model"
+	"github.com/snapcheck/snapcheck/model/algorithms"
 	"github.com/snapcheck/snapcheck/properties"
 )
 
@@ -33,6 +37,7 @@ type checkOptions struct {
 	timeLimit     time.Duration
 	allViolations bool
 	quiet         bool
+	out           string
 }
 
 func checkFlags() (*pflag.FlagSet, *checkOptions) {
@@ -45,6 +50,7 @@ func checkFlags() (*pflag.FlagSet, *checkOptions) {
 	fs.DurationVar(&o.timeLimit, "time-limit", 0, "stop after this long, e.g. 30s or 5m (0: no limit); exit 3")
 	fs.BoolVar(&o.allViolations, "all-violations", false, "keep every distinct violation, not only the first of each property")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines on stderr")
+	fs.StringVar(&o.out, "out", "snapcheck-traces", "folder for counterexample trace files (one per violated property), created if needed")
 	return fs, o
 }
 
@@ -65,13 +71,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if o.maxStates < 0 || o.maxDepth < 0 || o.timeLimit < 0 {
 		return fail(stderr, "check", fmt.Errorf("--max-states, --max-depth and --time-limit must not be negative"))
 	}
-	cfg, err := model.LoadConfig(fs.Arg(0))
+	sys, err := algorithms.Load(fs.Arg(0))
 	if err != nil {
 		return fail(stderr, "check", err)
-	}
-	sys, err := model.Build(cfg, nil)
-	if err != nil {
-		return fail(stderr, "check", fmt.Errorf("config %s: %w", fs.Arg(0), err))
 	}
 	opts := properties.Options{
 		AllViolations: o.allViolations,
@@ -92,6 +94,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	rep, err := properties.Check(ctx, sys, opts)
 	if err != nil {
 		return fail(stderr, "check", err)
+	}
+	if err := writeTraces(sys, rep, o.out); err != nil {
+		fmt.Fprintf(stderr, "snapcheck check: %v\n", err)
+		return exitBadInput
 	}
 	if o.json {
 		enc := json.NewEncoder(stdout)
@@ -181,4 +187,48 @@ func bigThousands(s string) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// writeTraces writes one counterexample trace per violation into dir, with
+// stable names, and records their paths in the report.
+func writeTraces(sys *model.System, rep *properties.Report, dir string) error {
+	if len(rep.Violations) == 0 {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	name := rep.Config
+	if name == "" {
+		name = "config"
+	}
+	seen := map[string]int{}
+	for i := range rep.Violations {
+		v := &rep.Violations[i]
+		tr, err := counterexamples.FromViolation(sys, *v)
+		if err != nil {
+			return err
+		}
+		base := safeName(name) + "-" + v.Property
+		seen[base]++
+		if n := seen[base]; n > 1 {
+			base += fmt.Sprintf("-%d", n)
+		}
+		path := filepath.Join(dir, base+".trace.json")
+		if err := tr.WriteFile(path); err != nil {
+			return err
+		}
+		v.Trace = path
+	}
+	return nil
+}
+
+func safeName(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
 }

@@ -1,0 +1,298 @@
+package counterexamples
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/snapcheck/snapcheck/model"
+	"github.com/snapcheck/snapcheck/model/algorithms"
+	"github.com/snapcheck/snapcheck/properties"
+)
+
+// Format and Version identify trace files. A reader accepts only the
+// versions it knows.
+const (
+	Format  = "snapcheck-trace"
+	Version = 1
+)
+
+// Kinds of trace.
+const (
+	KindCounterexample = "counterexample" // an execution that violates Property
+	KindWitness        = "witness"        // an execution that records a snapshot correctly
+)
+
+// Trace is a self-contained, versioned trace file: the whole configuration,
+// the events in order with the state hash after each, and what the trace
+// shows.
+type Trace struct {
+	Format    string          `json:"format"`
+	Version   int             `json:"version"`
+	Kind      string          `json:"kind"`
+	Config    json.RawMessage `json:"config"`
+	Algorithm string          `json:"algorithm"`
+	// Property and Message: the violated property and a one-line
+	// explanation (counterexamples).
+	Property string `json:"property,omitempty"`
+	Snapshot string `json:"snapshot,omitempty"`
+	Message  string `json:"message,omitempty"`
+	// Recorded is what the snapshot recorded; Correct what a correct
+	// snapshot with the same recording points holds.
+	Recorded *properties.SnapshotValue `json:"recorded,omitempty"`
+	Correct  *properties.SnapshotValue `json:"correct,omitempty"`
+	// Seed is the random seed that produced the trace, if any.
+	Seed        *int64  `json:"seed,omitempty"`
+	InitialHash string  `json:"initial_hash"`
+	Events      []Event `json:"events"`
+}
+
+// Event is one event of a trace, named by node and channel ids.
+type Event struct {
+	Step     int    `json:"step"`
+	Kind     string `json:"kind"`
+	Node     string `json:"node"`
+	From     string `json:"from,omitempty"`
+	To       string `json:"to,omitempty"`
+	Amount   int32  `json:"amount,omitempty"`
+	Index    int    `json:"index,omitempty"`
+	Marker   bool   `json:"marker,omitempty"`
+	Snapshot string `json:"snapshot,omitempty"`
+	Action   int    `json:"action,omitempty"`
+	Text     string `json:"text"`
+	Hash     string `json:"hash"`
+}
+
+// HashString formats a state hash as trace files carry it.
+func HashString(h uint64) string { return fmt.Sprintf("%016x", h) }
+
+// New builds a trace of the given events of sys; it replays them to
+// compute the state hashes.
+func New(sys *model.System, kind string, events []model.Event) (*Trace, error) {
+	cfg, err := json.Marshal(sys.Config)
+	if err != nil {
+		return nil, fmt.Errorf("trace: encode config: %w", err)
+	}
+	tr := &Trace{Format: Format, Version: Version, Kind: kind, Config: cfg, Algorithm: sys.Algorithm().Name(), Events: []Event{}}
+	st := sys.Initial()
+	tr.InitialHash = HashString(st.Hash())
+	t := &sys.Topo
+	for k, e := range events {
+		if _, err := sys.Step(st, e); err != nil {
+			return nil, fmt.Errorf("trace: step %d: %w", k+1, err)
+		}
+		te := Event{Step: k + 1, Kind: e.Kind.String(), Node: t.Nodes[e.Node], Text: sys.Describe(e), Hash: HashString(st.Hash())}
+		switch e.Kind {
+		case model.Send, model.Receive:
+			c := t.Chans[e.Chan]
+			te.From, te.To, te.Amount = t.Nodes[c.From], t.Nodes[c.To], e.Amount
+			if e.Kind == model.Receive {
+				te.Index, te.Marker = e.Index, e.Control
+				if e.Control {
+					te.Snapshot = t.Snapshots[e.Snap]
+				}
+			}
+		case model.Initiate:
+			te.Snapshot = t.Snapshots[e.Snap]
+		case model.Internal:
+			te.Action = e.Action
+		}
+		tr.Events = append(tr.Events, te)
+	}
+	return tr, nil
+}
+
+// FromViolation builds the counterexample trace of a violation.
+func FromViolation(sys *model.System, v properties.Violation) (*Trace, error) {
+	tr, err := New(sys, KindCounterexample, v.Events)
+	if err != nil {
+		return nil, err
+	}
+	tr.Property, tr.Snapshot, tr.Message = v.Property, v.Snapshot, v.Message
+	tr.Recorded, tr.Correct = v.Recorded, v.Correct
+	return tr, nil
+}
+
+// Encode returns the trace as indented JSON.
+func (tr *Trace) Encode() ([]byte, error) {
+	b, err := json.MarshalIndent(tr, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("trace: encode: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// WriteFile writes the trace to path whole or not at all (a temporary file
+// in the same folder, then a rename).
+func (tr *Trace) WriteFile(path string) error {
+	b, err := tr.Encode()
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, b)
+}
+
+// WriteFileAtomic writes data to path through a temporary file and a rename,
+// so that readers see the old file or the whole new one.
+func WriteFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	serr := f.Sync()
+	cerr := f.Close()
+	if err := errors.Join(werr, serr, cerr); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// MaxTraceBytes bounds the size of a trace file that Read accepts.
+const MaxTraceBytes = 64 << 20
+
+// ReadFile reads and parses the trace file at path.
+func ReadFile(path string) (*Trace, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("trace: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxTraceBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("trace %s: %w", path, err)
+	}
+	tr, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("trace %s: %w", path, err)
+	}
+	return tr, nil
+}
+
+// Parse decodes a trace and checks its form (not its replay): the format
+// and version, the configuration, and every event's fields.
+func Parse(data []byte) (*Trace, error) {
+	if len(data) > MaxTraceBytes {
+		return nil, fmt.Errorf("larger than %d bytes", MaxTraceBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var tr Trace
+	if err := dec.Decode(&tr); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("invalid JSON at byte %d: %w", se.Offset, err)
+		}
+		return nil, fmt.Errorf("invalid trace: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("invalid trace: more than one JSON value")
+	}
+	if tr.Format != Format {
+		return nil, fmt.Errorf("format: want %q, got %q", Format, tr.Format)
+	}
+	if tr.Version != Version {
+		return nil, fmt.Errorf("version: this snapcheck reads version %d, the file is version %d", Version, tr.Version)
+	}
+	if tr.Kind != KindCounterexample && tr.Kind != KindWitness {
+		return nil, fmt.Errorf("kind: must be %q or %q, got %q", KindCounterexample, KindWitness, tr.Kind)
+	}
+	if len(tr.Config) == 0 {
+		return nil, errors.New("config: missing")
+	}
+	if _, err := model.ParseConfig(tr.Config); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if tr.Kind == KindCounterexample {
+		found := false
+		for _, p := range properties.Properties {
+			found = found || p == tr.Property
+		}
+		if !found {
+			return nil, fmt.Errorf("property: unknown property %q", tr.Property)
+		}
+	}
+	if _, err := strconv.ParseUint(tr.InitialHash, 16, 64); err != nil || len(tr.InitialHash) != 16 {
+		return nil, fmt.Errorf("initial_hash: must be 16 hex digits, got %q", tr.InitialHash)
+	}
+	for i, e := range tr.Events {
+		if e.Step != i+1 {
+			return nil, fmt.Errorf("events[%d].step: want %d, got %d", i, i+1, e.Step)
+		}
+		if _, ok := model.ParseEventKind(e.Kind); !ok {
+			return nil, fmt.Errorf("events[%d].kind: unknown kind %q", i, e.Kind)
+		}
+		if _, err := strconv.ParseUint(e.Hash, 16, 64); err != nil || len(e.Hash) != 16 {
+			return nil, fmt.Errorf("events[%d].hash: must be 16 hex digits, got %q", i, e.Hash)
+		}
+	}
+	return &tr, nil
+}
+
+// System compiles the trace's configuration with the algorithm it names.
+func (tr *Trace) System() (*model.System, error) {
+	cfg, err := model.ParseConfig(tr.Config)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	alg, err := algorithms.Lookup(tr.Algorithm)
+	if err != nil {
+		return nil, err
+	}
+	sys, err := model.Build(cfg, alg)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return sys, nil
+}
+
+// ModelEvent resolves trace event i against sys; it does not check that
+// the event is enabled.
+func (tr *Trace) ModelEvent(sys *model.System, i int) (model.Event, error) {
+	te := tr.Events[i]
+	t := &sys.Topo
+	f := func(format string, args ...any) (model.Event, error) {
+		return model.Event{}, fmt.Errorf(format, args...)
+	}
+	kind, _ := model.ParseEventKind(te.Kind)
+	e := model.Event{Kind: kind, Node: t.NodeIndex(te.Node), Chan: -1, Snap: -1}
+	if e.Node < 0 {
+		return f("unknown node %q", te.Node)
+	}
+	switch kind {
+	case model.Send, model.Receive:
+		a, b := t.NodeIndex(te.From), t.NodeIndex(te.To)
+		e.Chan = t.ChannelIndex(a, b)
+		if e.Chan < 0 {
+			return f("no channel %s->%s", te.From, te.To)
+		}
+		e.Amount = te.Amount
+		if kind == model.Receive {
+			e.Index, e.Control = te.Index, te.Marker
+			if te.Marker {
+				if e.Snap = t.SnapshotIndex(te.Snapshot); e.Snap < 0 {
+					return f("unknown snapshot %q", te.Snapshot)
+				}
+			}
+		}
+	case model.Initiate:
+		if e.Snap = t.SnapshotIndex(te.Snapshot); e.Snap < 0 {
+			return f("unknown snapshot %q", te.Snapshot)
+		}
+	case model.Internal:
+		e.Action = te.Action
+	}
+	return e, nil
+}
