@@ -19,15 +19,13 @@ import (
 	"github.com/snapcheck/snapcheck/properties"
 )
 
-var helpText = map[string]string{
-	"check": `
+const checkHelp = `
 Explores every interleaving of message deliveries, sends and snapshot
 initiations of the bank in CONFIG (a JSON file, see SPEC §3) and checks, for
 every snapshot in every execution: termination, conservation, consistent cut
 and channel states. Prints the verdict, the figures and every distinct
 recorded snapshot. Breadth-first by default, so each counterexample is a
-shortest one.`,
-}
+shortest one.`
 
 type checkOptions struct {
 	json          bool
@@ -56,7 +54,7 @@ func checkFlags() (*pflag.FlagSet, *checkOptions) {
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, o := checkFlags()
-	if code, stop := parseFlags(fs, args, 1, "CONFIG", stdout, stderr); stop {
+	if code, stop := parseFlags(fs, args, 1, "CONFIG", checkHelp, stdout, stderr); stop {
 		return code
 	}
 	var strategy explore.Strategy

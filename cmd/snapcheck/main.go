@@ -22,20 +22,19 @@ const (
 	exitIncomplete = 3
 )
 
-// command is one subcommand.
+// command is one subcommand; each lives in its own file.
 type command struct {
 	summary string
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
 }
 
 func commands() map[string]command {
-	cmds := map[string]command{
-		"check": {"explore every execution of a configuration and check every property", runCheck},
+	return map[string]command{
+		"check":    {"explore every execution of a configuration and check every property", runCheck},
+		"replay":   {"re-execute a trace file and confirm the violation it records", runReplay},
+		"show":     {"render a trace: timeline, space-time diagram, witness", runShow},
+		"simulate": {"check random executions of a configuration too large to exhaust", runSimulate},
 	}
-	for name, c := range extraCommands() {
-		cmds[name] = c
-	}
-	return cmds
 }
 
 func main() {
@@ -84,11 +83,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // parseFlags parses a subcommand's flags; it returns (exit code, true)
 // when the command must stop (help or a usage error).
-func parseFlags(fs *pflag.FlagSet, args []string, nargs int, argName string, stdout, stderr io.Writer) (int, bool) {
+func parseFlags(fs *pflag.FlagSet, args []string, nargs int, argName, help string, stdout, stderr io.Writer) (int, bool) {
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
 	if errors.Is(err, pflag.ErrHelp) {
-		printHelp(fs, argName, stdout)
+		printHelp(fs, argName, help, stdout)
 		return exitOK, true
 	}
 	if err != nil {
@@ -102,10 +101,10 @@ func parseFlags(fs *pflag.FlagSet, args []string, nargs int, argName string, std
 	return 0, false
 }
 
-func printHelp(fs *pflag.FlagSet, argName string, w io.Writer) {
+func printHelp(fs *pflag.FlagSet, argName, help string, w io.Writer) {
 	fmt.Fprintf(w, "Usage: snapcheck %s [flags] %s\n\n", fs.Name(), argName)
-	if d, ok := helpText[fs.Name()]; ok {
-		fmt.Fprintln(w, strings.TrimSpace(d))
+	if help != "" {
+		fmt.Fprintln(w, strings.TrimSpace(help))
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintln(w, "Flags:")

@@ -1,0 +1,8 @@
+// Package model is snapcheck's bank: configurations (SPEC §3), the global
+// state (§1.1), the events (§1.2), the workloads (§1.3) and the snapshot
+// algorithms, which plug in through the small Algorithm interface.
+//
+// Nodes are deterministic state machines: an event in, effects out. The
+// package has no goroutines, clocks, randomness or logging, and imports
+// only the standard library.
+package model
