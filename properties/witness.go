@@ -3,28 +3,244 @@ package properties
 import (
 	"fmt"
 	"io"
+	"slices"
+	"strings"
+
+	"github.com/snapcheck/snapcheck/model"
 )
 
 // Witness is the reordering witness of SPEC §2.5 for one snapshot of a
 // concrete execution, and whether the recorded state actually occurred
 // (§2.6).
 //
-// PLACEHOLDER: the helper building issue 4 replaces this file.
+// The witness is built constructively: the PRE events (SPEC §5.2) in a
+// topological order of the happens-before graph, then the POST events in
+// one; each half keeps the real order wherever happens-before allows. The
+// PRE events are replayed through the model from the initial state and the
+// bank (balances and transfer amounts in flight) is compared with the
+// recorded global state; then the POST events are replayed and the bank is
+// compared with the execution's real final state. Every event is replayed,
+// marker receives and algorithm steps included: a receive names its
+// message by identity and is re-resolved to that message's position in the
+// channel at that point of the witness.
 type Witness struct {
 	Snapshot string
-	// Pre and Post are event indices (original positions), in witness order.
+	// Judged is false when the snapshot did not complete in the execution;
+	// only completed snapshots are judged (SPEC §5.4) and the other fields
+	// then say nothing.
+	Judged bool
+	// Value is the recorded global state.
+	Value SnapshotValue
+	// Pre and Post are event indices (original positions, from 0), in
+	// witness order.
 	Pre, Post []int
-	Feasible  bool
-	Reason    string // when not feasible: the first offending event or differing part of the state
-	Actual    bool
+	// Feasible reports that PRE is closed under happens-before, that
+	// replaying PRE reaches exactly the recorded state and that replaying
+	// POST from there reaches the real final state.
+	Feasible bool
+	// Reason, when not feasible, names the offending message, the first
+	// event that could not be replayed, or the first differing part of the
+	// state.
+	Reason string
+	// FailedEvent is the event the reason names (a receive in PRE of a
+	// message sent in POST, or the event that could not be replayed), or -1.
+	FailedEvent int
+	// SameFinal reports that the witness order ends in exactly the real
+	// final model state, algorithm state and ghost information included
+	// (the verdict compares only the bank).
+	SameFinal bool
+	// Actual reports that the real execution passed through the recorded
+	// state (compared on the bank after every prefix of the real order);
+	// ActualAt is then the length of the first such prefix.
+	Actual   bool
+	ActualAt int
 	// ActualReason names, when not actual, the pair of events whose real
-	// order kept the recorded state from occurring.
+	// order kept the recorded state from occurring; Blocking holds them
+	// (a POST event, then a PRE event that came after it), or -1, -1.
 	ActualReason string
+	Blocking     [2]int
 }
 
-// Witness computes the witness of snapshot s.
+// Order is the witness order: the PRE events, then the POST events.
+func (w *Witness) Order() []int { return append(append([]int(nil), w.Pre...), w.Post...) }
+
+// Sequence is the witness in short, with events numbered from 1 as in
+// the real order: "pre… | snapshot | post…".
+func (w *Witness) Sequence() string {
+	num := func(ks []int) string {
+		parts := make([]string, len(ks))
+		for i, k := range ks {
+			parts[i] = fmt.Sprint(k + 1)
+		}
+		return strings.Join(parts, " ")
+	}
+	return strings.TrimSpace(num(w.Pre) + " | " + w.Snapshot + " | " + num(w.Post))
+}
+
+// Witness computes the witness of snapshot s and judges properties 5 and
+// 6 of SPEC §2 on the execution.
 func (x *Execution) Witness(s int) *Witness {
-	return &Witness{Snapshot: x.Sys.Topo.Snapshots[s], Reason: "not computed yet"}
+	t := &x.Sys.Topo
+	w := &Witness{Snapshot: t.Snapshots[s], FailedEvent: -1, ActualAt: -1, Blocking: [2]int{-1, -1}}
+	if x.CompleteAt[s] < 0 {
+		w.Reason = fmt.Sprintf("snapshot %s did not complete in this execution, so it is not judged", w.Snapshot)
+		return w
+	}
+	w.Judged = true
+	w.Value = x.Recorded(s)
+	h := x.HB()
+	pre := func(k int) bool { return x.Pre(s, k) }
+	w.Pre = h.Order(pre)
+	w.Post = h.Order(func(k int) bool { return !pre(k) })
+	x.judgeActual(s, w)
+	if reason, ev := x.closed(s, h); reason != "" {
+		w.Reason, w.FailedEvent = reason, ev
+		return w
+	}
+	st := x.Sys.Initial()
+	if reason, ev := x.replayInto(st, w.Pre); reason != "" {
+		w.Reason, w.FailedEvent = reason, ev
+		return w
+	}
+	if d := bankDiff(x.Sys, st, w.Value); d != "" {
+		w.Reason = "after the PRE events " + d
+		return w
+	}
+	if reason, ev := x.replayInto(st, w.Post); reason != "" {
+		w.Reason, w.FailedEvent = reason, ev
+		return w
+	}
+	fin := x.Final()
+	if d := bankDiff(x.Sys, st, bankValue(x.Sys, fin)); d != "" {
+		w.Reason = "after the POST events " + strings.Replace(d, "the snapshot recorded", "the real execution ends with", 1)
+		return w
+	}
+	w.SameFinal = slices.Equal(st.Encode(nil), fin.Encode(nil))
+	w.Feasible = true
+	return w
+}
+
+// closed checks that PRE of snapshot s is closed under happens-before: no
+// transfer received in PRE was sent in POST. It names the first offending
+// message (by receive).
+func (x *Execution) closed(s int, h *HBGraph) (string, int) {
+	bad := -1
+	for i, e := range h.edges {
+		if x.Pre(s, e.To) && !x.Pre(s, e.From) && (bad < 0 || e.To < h.edges[bad].To) {
+			bad = i
+		}
+	}
+	if bad < 0 {
+		return "", -1
+	}
+	e := h.edges[bad]
+	if e.Kind != TransferEdge {
+		// Process order cannot leave PRE, which is a prefix of each node.
+		panic("properties: internal error: PRE is not a prefix of its node")
+	}
+	m := x.Msgs[e.Msg]
+	return fmt.Sprintf("PRE is not closed under happens-before: transfer %s $%d received at event %d (PRE) was sent at event %d (POST)",
+		x.Sys.Topo.ChannelName(m.Chan), m.Amount, e.To+1, e.From+1), e.To
+}
+
+// replayInto performs events ks of the execution on st, in that order,
+// re-resolving each receive to its message's position in st. It returns
+// the reason and the event when one cannot be performed.
+func (x *Execution) replayInto(st *model.State, ks []int) (string, int) {
+	for _, k := range ks {
+		e := x.Events[k]
+		fail := func(why string) (string, int) {
+			return fmt.Sprintf("event %d (%s) cannot be replayed in the witness order: %s", k+1, x.Sys.Describe(e), why), k
+		}
+		if e.Kind == model.Receive {
+			m := x.States[k].Chans[e.Chan][e.Index]
+			j := slices.Index(st.Chans[e.Chan], m)
+			if j < 0 {
+				return fail("its message is not in the channel at that point")
+			}
+			e.Index = j
+		}
+		if _, err := x.Sys.Step(st, e); err != nil {
+			return fail(err.Error())
+		}
+	}
+	return "", -1
+}
+
+// bankValue is the bank part of a state in the shape of a snapshot value:
+// balances and the transfer amounts in flight per channel (head first).
+func bankValue(sys *model.System, st *model.State) SnapshotValue {
+	t := &sys.Topo
+	v := SnapshotValue{Nodes: map[string]int{}, Channels: map[string][]int32{}}
+	for i, id := range t.Nodes {
+		v.Nodes[id] = int(st.Balance[i])
+	}
+	for c := range t.Chans {
+		var a []int32
+		for _, m := range st.Chans[c] {
+			if !m.Control {
+				a = append(a, m.Amount)
+			}
+		}
+		if len(a) > 0 {
+			v.Channels[t.ChannelName(c)] = a
+		}
+	}
+	return v
+}
+
+// bankDiff compares the bank of st with want (balances, and channel
+// contents by amounts: sequences on FIFO channels, multisets otherwise)
+// and names the first difference, or returns "".
+func bankDiff(sys *model.System, st *model.State, want SnapshotValue) string {
+	t := &sys.Topo
+	have := bankValue(sys, st)
+	for _, id := range t.Nodes {
+		if have.Nodes[id] != want.Nodes[id] {
+			return fmt.Sprintf("node %s holds $%d but the snapshot recorded $%d", id, have.Nodes[id], want.Nodes[id])
+		}
+	}
+	for c := range t.Chans {
+		name := t.ChannelName(c)
+		a, b := have.Channels[name], want.Channels[name]
+		if !t.FIFO {
+			a, b = slices.Clone(a), slices.Clone(b)
+			slices.Sort(a)
+			slices.Sort(b)
+		}
+		if !slices.Equal(a, b) {
+			return fmt.Sprintf("channel %s holds %s but the snapshot recorded %s", name, amounts(a), amounts(b))
+		}
+	}
+	return ""
+}
+
+// judgeActual decides property 6: whether some prefix of the real order
+// ends in the recorded state; if none does, it names the first POST event
+// that came before a PRE event, and the first such PRE event.
+func (x *Execution) judgeActual(s int, w *Witness) {
+	for k, st := range x.States {
+		if bankDiff(x.Sys, st, w.Value) == "" {
+			w.Actual, w.ActualAt = true, k
+			return
+		}
+	}
+	firstPost := -1
+	for k := range x.Events {
+		if !x.Pre(s, k) {
+			if firstPost < 0 {
+				firstPost = k
+			}
+			continue
+		}
+		if firstPost >= 0 {
+			w.Blocking = [2]int{firstPost, k}
+			w.ActualReason = fmt.Sprintf("event %d (%s, POST) came before event %d (%s, PRE)",
+				firstPost+1, x.Sys.Describe(x.Events[firstPost]), k+1, x.Sys.Describe(x.Events[k]))
+			return
+		}
+	}
+	w.ActualReason = "every PRE event came before every POST event, yet the real execution never held the recorded state"
 }
 
 // WriteWitness renders the witness of snapshot s as text: the real order
@@ -32,6 +248,52 @@ func (x *Execution) Witness(s int) *Witness {
 // and the actual-or-feasible verdict.
 func WriteWitness(w io.Writer, x *Execution, s int) error {
 	wt := x.Witness(s)
-	_, err := fmt.Fprintf(w, "witness for %s: %s\n", wt.Snapshot, wt.Reason)
+	t := &x.Sys.Topo
+	var b strings.Builder
+	if !wt.Judged {
+		fmt.Fprintf(&b, "Witness for %s: %s.\n", wt.Snapshot, wt.Reason)
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	val := wt.Value.Format(t)
+	fmt.Fprintf(&b, "Snapshot %s recorded %s\n", wt.Snapshot, val)
+	fmt.Fprintf(&b, "Real order (PRE: before its node recorded %s; POST: from the recording event on):\n", wt.Snapshot)
+	line := func(k int) {
+		part := "POST"
+		if x.Pre(s, k) {
+			part = "PRE"
+		}
+		e := x.Events[k]
+		fmt.Fprintf(&b, "  %3d  %-4s  %-4s  %s\n", k+1, part, t.Nodes[e.Node], x.Sys.Describe(e))
+	}
+	fmt.Fprintf(&b, "    #  part  node  event\n")
+	for k := range x.Events {
+		line(k)
+	}
+	fmt.Fprintf(&b, "Witness (respects happens-before; every PRE event first):\n")
+	fmt.Fprintf(&b, "    #  part  node  event\n")
+	for _, k := range wt.Pre {
+		line(k)
+	}
+	fmt.Fprintf(&b, "  ---------------- snapshot %s: %s\n", wt.Snapshot, val)
+	for _, k := range wt.Post {
+		line(k)
+	}
+	fmt.Fprintf(&b, "In short: %s\n", wt.Sequence())
+	switch {
+	case !wt.Feasible:
+		fmt.Fprintf(&b, "Verdict: not feasible — %s.\n", wt.Reason)
+	case wt.Actual:
+		fmt.Fprintf(&b, "Replaying the PRE events reaches exactly the recorded state; replaying the POST events from there reaches the real final state.\n")
+		when := fmt.Sprintf("after event %d", wt.ActualAt)
+		if wt.ActualAt == 0 {
+			when = "in its initial state"
+		}
+		fmt.Fprintf(&b, "Verdict: actual — the execution passed through the recorded state %s.\n", when)
+	default:
+		fmt.Fprintf(&b, "Replaying the PRE events reaches exactly the recorded state; replaying the POST events from there reaches the real final state.\n")
+		fmt.Fprintf(&b, "Verdict: feasible, not actual — the execution never passed through the recorded state: %s.\n", wt.ActualReason)
+	}
+	_, err := io.WriteString(w, b.String())
 	return err
 }
