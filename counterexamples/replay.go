@@ -36,7 +36,24 @@ type Outcome struct {
 // Replay re-executes the trace through the model from its file alone,
 // checking that every event is enabled and every state hash matches. A
 // *DivergenceError says where it stops; other errors are a bad file.
-func Replay(tr *Trace) (*Outcome, error) {
+func Replay(tr *Trace) (*Outcome, error) { return ReplaySteps(tr, nil) }
+
+// StepReport is one step of a replay that passed its checks: the event
+// was enabled and the state hash after it matched the trace. Step 0 is the
+// initial state (no event).
+type StepReport struct {
+	Step int
+	Text string // the event as the model describes it; "initial state" for step 0
+	Hash string
+}
+
+// ReplaySteps is Replay that calls step (when not nil) after each step
+// that passed, in order, so a caller can show progress; the step that
+// diverges is reported only through the *DivergenceError.
+func ReplaySteps(tr *Trace, step func(StepReport)) (*Outcome, error) {
+	if step == nil {
+		step = func(StepReport) {}
+	}
 	sys, err := tr.System()
 	if err != nil {
 		return nil, err
@@ -45,6 +62,7 @@ func Replay(tr *Trace) (*Outcome, error) {
 	if h := HashString(st.Hash()); h != tr.InitialHash {
 		return nil, &DivergenceError{0, fmt.Sprintf("state hash %s, the trace says %s", h, tr.InitialHash)}
 	}
+	step(StepReport{Step: 0, Text: "initial state", Hash: tr.InitialHash})
 	events := make([]model.Event, 0, len(tr.Events))
 	for i := range tr.Events {
 		e, err := tr.ModelEvent(sys, i)
@@ -58,6 +76,7 @@ func Replay(tr *Trace) (*Outcome, error) {
 			return nil, &DivergenceError{i + 1, fmt.Sprintf("%s: state hash %s, the trace says %s", sys.Describe(e), h, tr.Events[i].Hash)}
 		}
 		events = append(events, e)
+		step(StepReport{Step: i + 1, Text: sys.Describe(e), Hash: tr.Events[i].Hash})
 	}
 	x, err := properties.Replay(sys, events)
 	if err != nil {
