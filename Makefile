@@ -23,3 +23,19 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
+
+# End to end (not part of make test): check a broken example, render its
+# counterexample as SVG with snapcheck show, open it in headless Chromium
+# (Debian's chromium, installed here if missing) and check the PNG is not
+# blank.
+.PHONY: e2e
+e2e: build
+	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y chromium; }
+	@set -e; dir=$$(mktemp -d); \
+	code=0; ./$(BIN) check --quiet --out $$dir examples/broken/late-markers.json >/dev/null || code=$$?; \
+	if [ $$code -ne 1 ]; then echo "e2e: check exited $$code, want 1"; exit 1; fi; \
+	code=0; ./$(BIN) replay --quiet $$dir/late-markers-conservation.trace.json || code=$$?; \
+	if [ $$code -ne 1 ]; then echo "e2e: replay exited $$code, want 1"; exit 1; fi; \
+	./$(BIN) show --format svg -o $$dir/trace.svg $$dir/late-markers-conservation.trace.json; \
+	SNAPCHECK_E2E=1 SNAPCHECK_E2E_SVG=$$dir/trace.svg $(GO) test -count=1 -v -run 'TestE2E' ./counterexamples/; \
+	rm -rf $$dir

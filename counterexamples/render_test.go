@@ -1,0 +1,387 @@
+package counterexamples
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/snapcheck/snapcheck/model"
+	"github.com/snapcheck/snapcheck/model/algorithms"
+	"github.com/snapcheck/snapcheck/properties"
+)
+
+// witnessTrace is the witness trace of the golden files: Chandy–Lamport on
+// the lecture's bank, always taking the first enabled event, to the end.
+const witnessTrace = "testdata/witness-lecture.trace.json"
+
+func makeWitnessTrace(t *testing.T) []byte {
+	t.Helper()
+	sys, err := algorithms.Load(filepath.Join("..", "examples", "lecture.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := sys.Initial()
+	var events []model.Event
+	for evs := sys.Events(st); len(evs) > 0; evs = sys.Events(st) {
+		sys.Apply(st, evs[0])
+		events = append(events, evs[0])
+	}
+	tr, err := New(sys, KindWitness, events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := tr.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestWitnessTraceFile(t *testing.T) {
+	want := makeWitnessTrace(t)
+	if *update {
+		if err := os.WriteFile(witnessTrace, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(witnessTrace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s is out of date (run go test ./counterexamples -update)", witnessTrace)
+	}
+	tr, err := Parse(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Replay(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Problems) != 0 || out.Reproduced || !out.Execution.Terminal {
+		t.Errorf("witness replay: problems %+v, reproduced %v, maximal %v", out.Problems, out.Reproduced, out.Execution.Terminal)
+	}
+}
+
+// goldenTraces are the traces whose every rendering is golden.
+var goldenTraces = []string{
+	"corpus/lecture-late-markers-conservation.trace.json",
+	"corpus/no-forward-termination.trace.json", // no snapshot completes: no witness section
+	"corpus/non-fifo-consistent-cut.trace.json",
+	"witness-lecture.trace.json", // a witness: no violation
+}
+
+func replayFile(t *testing.T, path string) (*Trace, *Outcome) {
+	t.Helper()
+	tr, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Replay(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr, out
+}
+
+func render(t *testing.T, format string, tr *Trace, o *Outcome) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Render(&b, format, tr, o); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestGoldenShow compares every format of every golden trace with
+// testdata/show/ (-update rewrites them).
+func TestGoldenShow(t *testing.T) {
+	ext := map[string]string{"text": "txt", "svg": "svg", "dot": "dot", "shiviz": "shiviz.log", "json": "json"}
+	for _, name := range goldenTraces {
+		tr, out := replayFile(t, filepath.Join("testdata", name))
+		base := strings.TrimSuffix(filepath.Base(name), ".trace.json")
+		for _, f := range Formats() {
+			t.Run(base+"."+f, func(t *testing.T) {
+				got := render(t, f, tr, out)
+				path := filepath.Join("testdata", "show", base+"."+ext[f])
+				if *update {
+					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(path, got, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got, want) {
+					t.Errorf("%s differs from the rendering (run go test ./counterexamples -update and review the diff)\ngot:\n%s", path, got)
+				}
+			})
+		}
+	}
+}
+
+func TestRenderUnknownFormat(t *testing.T) {
+	tr, out := replayFile(t, witnessTrace)
+	if err := Render(io.Discard, "png", tr, out); err == nil || !strings.Contains(err.Error(), `unknown format "png"`) {
+		t.Errorf("Render png: %v", err)
+	}
+}
+
+func TestRenderWriteError(t *testing.T) {
+	tr, out := replayFile(t, witnessTrace)
+	for _, f := range Formats() {
+		if err := Render(failWriter{}, f, tr, out); err == nil {
+			t.Errorf("%s: a write error is not reported", f)
+		}
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// allTraces lists every trace file under testdata.
+func allTraces(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("testdata/corpus/*.trace.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(files, witnessTrace)
+}
+
+// TestSVGWellFormed parses every SVG rendering as XML and checks its
+// parts: the root, one line per process, one arrow per message with
+// markers dashed, a cut per recorded snapshot, a legend.
+func TestSVGWellFormed(t *testing.T) {
+	for _, path := range allTraces(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			tr, out := replayFile(t, path)
+			dec := xml.NewDecoder(bytes.NewReader(render(t, "svg", tr, out)))
+			var root string
+			groups := map[string]int{}
+			var group string
+			dashed, solid := 0, 0
+			for {
+				tok, err := dec.Token()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatalf("not well-formed XML: %v", err)
+				}
+				se, ok := tok.(xml.StartElement)
+				if !ok {
+					continue
+				}
+				if root == "" {
+					root = se.Name.Space + " " + se.Name.Local
+				}
+				attr := func(n string) string {
+					for _, a := range se.Attr {
+						if a.Name.Local == n {
+							return a.Value
+						}
+					}
+					return ""
+				}
+				if se.Name.Local == "g" {
+					group = attr("id")
+				}
+				groups[group+"/"+se.Name.Local]++
+				if group == "messages" && se.Name.Local == "line" {
+					if attr("stroke-dasharray") != "" {
+						dashed++
+					} else {
+						solid++
+					}
+				}
+			}
+			if root != "http://www.w3.org/2000/svg svg" {
+				t.Errorf("root element %q", root)
+			}
+			x := out.Execution
+			if got, want := groups["processes/line"], len(x.Sys.Topo.Nodes); got != want {
+				t.Errorf("%d process lines, want %d", got, want)
+			}
+			markers := 0
+			for _, m := range x.Msgs {
+				if m.Control {
+					markers++
+				}
+			}
+			if dashed != markers || solid != len(x.Msgs)-markers {
+				t.Errorf("%d dashed and %d solid arrows, want %d markers and %d transfers", dashed, solid, markers, len(x.Msgs)-markers)
+			}
+			if got := groups["events/circle"]; got != len(x.Events) {
+				t.Errorf("%d event circles, want %d", got, len(x.Events))
+			}
+			recorded := 0
+			for s := range x.Sys.Topo.Snapshots {
+				if anyRecorded(x, s) {
+					recorded++
+				}
+			}
+			if got := groups["cuts/polyline"]; got != recorded {
+				t.Errorf("%d cuts, want %d", got, recorded)
+			}
+			if groups["legend/text"] == 0 {
+				t.Error("no legend")
+			}
+		})
+	}
+}
+
+// TestShiVizClocks parses every ShiViz rendering with ShiViz's default
+// regular expression and re-derives every vector clock by ShiViz's rules:
+// a host's own counter goes up by one per event; a receive (of a transfer
+// or a marker) first merges the clock of the matching send.
+func TestShiVizClocks(t *testing.T) {
+	re := regexp.MustCompile(ShiVizRegex)
+	for _, path := range allTraces(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			tr, out := replayFile(t, path)
+			x := out.Execution
+			nodes := x.Sys.Topo.Nodes
+			text := string(render(t, "shiviz", tr, out))
+			ms := re.FindAllStringSubmatch(text, -1)
+			if len(ms) != len(x.Events) {
+				t.Fatalf("%d ShiViz events, want %d", len(ms), len(x.Events))
+			}
+			iEvent, iHost, iClock := re.SubexpIndex("event"), re.SubexpIndex("host"), re.SubexpIndex("clock")
+			// Independent re-derivation: clocks keyed by host name.
+			cur := map[string]map[string]int{}
+			at := make([]map[string]int, len(x.Events))
+			for k, e := range x.Events {
+				host := nodes[e.Node]
+				c := map[string]int{}
+				for h, v := range cur[host] {
+					c[h] = v
+				}
+				if id := x.Received[k]; id >= 0 && x.Msgs[id].Sent >= 0 {
+					for h, v := range at[x.Msgs[id].Sent] {
+						c[h] = max(c[h], v)
+					}
+				}
+				c[host]++
+				cur[host], at[k] = c, c
+				m := ms[k]
+				if m[iHost] != host {
+					t.Errorf("event %d: host %q, want %q", k+1, m[iHost], host)
+				}
+				if !strings.Contains(m[iEvent], x.Sys.Describe(e)) {
+					t.Errorf("event %d: line %q does not describe %q", k+1, m[iEvent], x.Sys.Describe(e))
+				}
+				var got map[string]int
+				if err := json.Unmarshal([]byte(m[iClock]), &got); err != nil {
+					t.Fatalf("event %d: clock %q: %v", k+1, m[iClock], err)
+				}
+				if !sameClock(got, c) {
+					t.Errorf("event %d (%s): clock %v, ShiViz derives %v", k+1, x.Sys.Describe(e), got, c)
+				}
+			}
+		})
+	}
+}
+
+func sameClock(a, b map[string]int) bool {
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	for k, v := range b {
+		if a[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestJSONAnalysis decodes the json rendering and checks it against the
+// replayed execution: the embedded trace, places, messages, snapshots.
+func TestJSONAnalysis(t *testing.T) {
+	for _, path := range allTraces(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			tr, out := replayFile(t, path)
+			dec := json.NewDecoder(bytes.NewReader(render(t, "json", tr, out)))
+			dec.DisallowUnknownFields()
+			var a Analysis
+			if err := dec.Decode(&a); err != nil {
+				t.Fatal(err)
+			}
+			x := out.Execution
+			if a.Format != ShowFormat || a.Version != ShowVersion || a.Reproduced != out.Reproduced {
+				t.Errorf("header %q %d reproduced %v", a.Format, a.Version, a.Reproduced)
+			}
+			if len(a.Trace.Events) != len(tr.Events) || len(a.Events) != len(x.Events) || len(a.Messages) != len(x.Msgs) {
+				t.Fatalf("%d trace events, %d events, %d messages", len(a.Trace.Events), len(a.Events), len(a.Messages))
+			}
+			for k, e := range a.Events {
+				for s, sid := range x.Sys.Topo.Snapshots {
+					want := "post"
+					if x.Pre(s, k) {
+						want = "pre"
+					}
+					if e.Place[sid] != want {
+						t.Errorf("event %d: %s place %q, want %q", k+1, sid, e.Place[sid], want)
+					}
+				}
+			}
+			for i, m := range a.Messages {
+				xm := x.Msgs[i]
+				if (m.Sent == nil) != (xm.Sent < 0) || m.Sent != nil && *m.Sent != xm.Sent+1 ||
+					(m.Received == nil) != (xm.Recv < 0) || m.Received != nil && *m.Received != xm.Recv+1 {
+					t.Errorf("message %d: sent %v received %v, execution %+v", i, m.Sent, m.Received, xm)
+				}
+			}
+			if len(a.Problems) != len(out.Problems) {
+				t.Errorf("%d problems, want %d", len(a.Problems), len(out.Problems))
+			}
+		})
+	}
+}
+
+// TestTextTimeline checks the text rendering's shape on every trace: a
+// row per event with its description in its node's column, and the
+// witness section only for completed snapshots.
+func TestTextTimeline(t *testing.T) {
+	for _, path := range allTraces(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			tr, out := replayFile(t, path)
+			text := string(render(t, "text", tr, out))
+			x := out.Execution
+			for k, e := range x.Events {
+				if !strings.Contains(text, x.Sys.Describe(e)) {
+					t.Errorf("event %d %q missing", k+1, x.Sys.Describe(e))
+				}
+			}
+			var ws bytes.Buffer
+			for s := range x.Sys.Topo.Snapshots {
+				if x.CompleteAt[s] >= 0 {
+					if err := properties.WriteWitness(&ws, x, s); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if !strings.Contains(text, ws.String()) {
+				t.Errorf("the witness section is missing")
+			}
+			if tr.Kind == KindCounterexample && !strings.Contains(text, tr.Message) {
+				t.Errorf("the violation message is missing")
+			}
+		})
+	}
+}
