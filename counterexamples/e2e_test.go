@@ -104,7 +104,6 @@ func pixelStats(img image.Image) stats {
 	return s
 }
 
-
 // TestPixelStatsBlank makes sure the blank check can fail: a white picture
 // has no drawn pixel, one with a blue, a red and a green square has them.
 func TestPixelStatsBlank(t *testing.T) {
