@@ -24,6 +24,19 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
 
+.PHONY: bench spin-compare
+
+# The benchmark suite (issue 7): one line of figures per configuration of
+# examples/bench, each in its own process; SNAPCHECK_BENCH_ALL=1 adds the
+# heavy ones. See examples/bench/README.md.
+bench:
+	GO="$(GO)" sh examples/bench/bench.sh
+
+# snapcheck beside SPIN on the same configuration files (installs SPIN if
+# missing; needs ../shared/anchors/spin). CONFIGS="a.json b.json" to choose.
+spin-compare: build
+	sh examples/bench/spin-compare.sh $(CONFIGS)
+
 # End to end (not part of make test): check a broken example, render its
 # counterexample as SVG with snapcheck show, open it in headless Chromium
 # (Debian's chromium, installed here if missing) and check the PNG is not

@@ -1,0 +1,186 @@
+package properties_test
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/snapcheck/snapcheck/model/algorithms"
+	"github.com/snapcheck/snapcheck/properties"
+)
+
+// benchDir holds the benchmark configurations, one JSON file each
+// (examples/bench/README.md says what each one is).
+const benchDir = "../examples/bench"
+
+// benchAllEnv, set to 1, also runs the configurations in heavyBench.
+const benchAllEnv = "SNAPCHECK_BENCH_ALL"
+
+// heavyBench are the configurations too big for the default suite: each
+// takes minutes and gigabytes (or more than the machine has) today.
+var heavyBench = map[string]bool{
+	"any3n_ms2":    true,
+	"any3n_ms2_b2": true,
+	"any4n_ms1":    true,
+}
+
+// benchOptions are the options every benchmark checks with: an exhaustive
+// search with the default strategy and store. Engine options (workers,
+// reduction, store mode) belong here, in one place.
+func benchOptions() properties.Options {
+	return properties.Options{}
+}
+
+// benchConfigs lists the configuration files of benchDir, sorted by name.
+func benchConfigs(tb testing.TB) []string {
+	tb.Helper()
+	files, err := filepath.Glob(filepath.Join(benchDir, "*.json"))
+	if err != nil {
+		tb.Fatalf("listing %s: %v", benchDir, err)
+	}
+	if len(files) == 0 {
+		tb.Fatalf("no benchmark configurations in %s", benchDir)
+	}
+	return files // Glob sorts its matches
+}
+
+func configName(path string) string {
+	return strings.TrimSuffix(filepath.Base(path), ".json")
+}
+
+// TestBenchConfigs checks that every benchmark configuration loads and
+// that its "name" field is its file name, so that benchmark lines, SPIN's
+// results and the README's table all use the same names.
+func TestBenchConfigs(t *testing.T) {
+	for _, path := range benchConfigs(t) {
+		t.Run(configName(path), func(t *testing.T) {
+			sys, err := algorithms.Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := sys.Config.Name, configName(path); got != want {
+				t.Errorf("%s: name is %q, want the file name %q", path, got, want)
+			}
+		})
+	}
+	for name := range heavyBench {
+		if _, err := os.Stat(filepath.Join(benchDir, name+".json")); err != nil {
+			t.Errorf("heavy configuration %s: %v", name, err)
+		}
+	}
+}
+
+// BenchmarkCheck checks each configuration of benchDir exhaustively and
+// reports its figures: states, transitions, their rates over the search's
+// own elapsed time, the store's bytes per state, the Go heap's peak bytes
+// per state, and the process's peak resident memory (VmHWM, which is per
+// process: run one configuration per process for a figure per
+// configuration, as `make bench` does; otherwise it is the peak so far).
+func BenchmarkCheck(b *testing.B) {
+	all := os.Getenv(benchAllEnv) == "1"
+	for _, path := range benchConfigs(b) {
+		name := configName(path)
+		b.Run(name, func(b *testing.B) {
+			if heavyBench[name] && !all {
+				b.Skipf("heavy configuration; set %s=1 to run it", benchAllEnv)
+			}
+			sys, err := algorithms.Load(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var rep *properties.Report
+			var heap uint64
+			for range b.N {
+				runtime.GC()
+				stop := sampleHeap()
+				rep, err = properties.Check(context.Background(), sys, benchOptions())
+				heap = stop()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if rep.Verdict != properties.OK {
+					b.Fatalf("%s: verdict %s (stopped: %q), want ok: the benchmark must exhaust the space", name, rep.Verdict, rep.Stopped)
+				}
+			}
+			states := float64(rep.States)
+			b.ReportMetric(states, "states")
+			b.ReportMetric(float64(rep.Transitions), "transitions")
+			if s := rep.ElapsedSeconds; s > 0 {
+				b.ReportMetric(states/s, "states/s")
+				b.ReportMetric(float64(rep.Transitions)/s, "transitions/s")
+			}
+			if states > 0 {
+				b.ReportMetric(float64(rep.StoreBytes)/states, "store-B/state")
+				b.ReportMetric(float64(heap)/states, "heap-B/state")
+			}
+			if kb, ok := peakRSSKB(); ok {
+				b.ReportMetric(float64(kb)/1024, "peak-RSS-MB")
+			}
+		})
+	}
+}
+
+// sampleHeap samples the Go heap in use until the returned function is
+// called; that function returns the highest figure seen.
+func sampleHeap() (stop func() uint64) {
+	// Only the sampling goroutine touches peak until finished is closed.
+	var (
+		peak uint64
+		ms   runtime.MemStats
+	)
+	sample := func() {
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapInuse)
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				sample()
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		<-finished
+		sample()
+		return peak
+	}
+}
+
+// peakRSSKB reads the process's peak resident set size (VmHWM, in kB) from
+// /proc/self/status; ok is false where there is no such file.
+func peakRSSKB() (kb int64, ok bool) {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		rest, found := strings.CutPrefix(sc.Text(), "VmHWM:")
+		if !found {
+			continue
+		}
+		fields := strings.Fields(rest)
+		if len(fields) == 0 {
+			return 0, false
+		}
+		n, err := strconv.ParseInt(fields[0], 10, 64)
+		return n, err == nil
+	}
+	return 0, false
+}
