@@ -242,7 +242,11 @@ func (s *System) Initial() *State {
 	all := uint32(1)<<k - 1
 	for _, tr := range s.Config.InFlight {
 		ch := t.ChannelIndex(t.NodeIndex(tr.From), t.NodeIndex(tr.To))
-		s.push(st, ch, Message{Amount: int32(tr.Amount), Pre: all})
+		// The sender's algorithm sees the transfer as sent before anything
+		// was recorded (so that it can count or tag it).
+		nd := Node{sys: s, st: st, i: t.Chans[ch].From, curChan: -1}
+		tag := s.alg.OnSend(&nd, ch)
+		s.push(st, ch, Message{Amount: int32(tr.Amount), Tag: tag, Pre: all})
 	}
 	return st
 }

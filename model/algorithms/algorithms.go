@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/snapcheck/snapcheck/model"
+	"github.com/snapcheck/snapcheck/model/laiyang"
 )
 
 // catalogue maps names to constructors; it is built on each call, so there
@@ -22,6 +23,8 @@ func catalogue() map[string]func() model.Algorithm {
 			return a
 		}
 	}
+	m[laiyang.Name] = func() model.Algorithm { return laiyang.New() }
+	m[laiyang.NameNoTurnRed] = func() model.Algorithm { return laiyang.NewNoTurnRed() }
 	return m
 }
 
