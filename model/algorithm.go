@@ -13,13 +13,33 @@ import "fmt"
 //     explorer merges equal states and replays traces, so hidden state would
 //     make it unsound.
 //   - Per-node state lives in Registers(t) int64 registers (zero at the
-//     start) and in the recording state the model keeps for every snapshot
-//     (Record, StartRecording, RecordMessage, Finish).
+//     start; Registers is called once, by Build, and every node gets that
+//     many) and in the recording state the model keeps for every snapshot
+//     (Record, StartRecording, RecordMessage, Finish). Registers are part of
+//     the global state: two states that differ only in a register the
+//     algorithm will never read again are still two states, so clear what
+//     is spent (a counter, a pending bit) to let the explorer merge them.
+//   - Messages: a transfer carries the tag OnSend returned for it (part of
+//     the state, so every distinct tag splits states); a control message,
+//     sent with SendControl from any method, carries a snapshot index and an
+//     int32 payload. An algorithm reads Message.Tag of transfers and
+//     Message.Snap and Message.Amount of control messages, never
+//     Message.Pre, which is the checker's ghost information. On non-FIFO
+//     channels any message in flight, control or transfer, may be received
+//     next; on FIFO channels the oldest.
+//   - Transfers in flight in the initial state (a configuration's
+//     in_flight) were sent before anything was recorded: when it builds the
+//     initial state, the model calls OnSend for each of them, in the
+//     configuration's order, on its sender, so that their tags and any
+//     counts the algorithm keeps cover them too.
 //   - Recording: a node's recorded value is its balance at Record. A
 //     channel's recorded value is built only with RecordMessage, during
-//     OnTransfer, from the transfer being received. Finish says the node has
-//     done its part of a snapshot; a snapshot completes when every node has
-//     finished it, and from then on its recorded values are frozen.
+//     OnTransfer, from the transfer being received (whether the channel is
+//     marked with StartRecording does not matter to RecordMessage; the
+//     marks are what renderings show as "recording"). Finish says the node
+//     has done its part of a snapshot; a snapshot completes when every node
+//     has finished it, and from then on its recorded values are frozen
+//     (RecordMessage does nothing) and every channel's mark is cleared.
 //   - OnInitiate must record the snapshot. OnSend must not record. OnTransfer
 //     runs before the transfer's amount is added to the balance, so a node
 //     that records there records its balance without that transfer.
@@ -36,8 +56,10 @@ type Algorithm interface {
 	Registers(t *Topology) int
 	// OnInitiate is node n spontaneously (or by its script) starting snapshot s.
 	OnInitiate(n *Node, s int)
-	// OnSend is node n sending a transfer on channel ch; it returns the tag
-	// carried by the transfer (for example its colour).
+	// OnSend is node n sending a transfer on channel ch (or, while the
+	// initial state is built, having sent one of the transfers in flight in
+	// it); it returns the tag carried by the transfer (for example its
+	// colour).
 	OnSend(n *Node, ch int) uint32
 	// OnTransfer is node n receiving transfer m on channel ch, before its
 	// amount is credited.
