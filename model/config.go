@@ -152,7 +152,8 @@ func ParseConfig(data []byte) (*Config, error) {
 func jsonError(data []byte, err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		line, col := position(data, se.Offset)
+		// Offset counts the offending byte; the position is that byte's.
+		line, col := position(data, max(se.Offset-1, 0))
 		return cfgErr("", "invalid JSON at line %d, column %d: %v", line, col, se)
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -544,8 +545,8 @@ func (c *Config) Validate() error {
 		}
 		total += int64(t.Amount)
 	}
-	if total >= MaxMoney {
-		return cfgErr("", "the bank's total money %d is not below 2^31", total)
+	if total > MaxMoney {
+		return cfgErr("nodes", "the bank's total money (balances plus in_flight amounts) is %d, not below 2^31", total)
 	}
 	if len(c.Snapshots) == 0 {
 		return cfgErr("snapshots", "at least one snapshot is needed")
