@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"unicode/utf8"
 
 	"github.com/snapcheck/snapcheck/properties"
 )
@@ -43,25 +44,32 @@ func WriteSVG(w io.Writer, tr *Trace, o *Outcome) error {
 	legendY := laneY(n-1) + svgLaneY/2 + 20
 	listY := legendY + 3*svgLine + 10
 	height := listY + (ne+1)*svgLine + 20
-	width = max(width, 640)
+	// Room for the title, the violation line and the legend (text widths
+	// estimated per character).
+	title := headline(tr, o)
+	sub := "Witness: no violation recorded"
+	if tr.Kind == KindCounterexample {
+		sub = "Violation of " + tr.Property + ": " + tr.Message
+	}
+	width = max(width, 20+utf8.RuneCountInString(title)*9, 20+utf8.RuneCountInString(sub)*7, 540+300*max(len(t.Snapshots)-1, 0), 640)
 
 	var b bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	p(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">`+"\n", width, height, width, height)
-	p(`<title>%s</title>`+"\n", esc(headline(tr, o)))
+	p(`<title>%s</title>`+"\n", esc(title))
 	p(`<defs>` + "\n")
 	for _, a := range [][2]string{{"arrow-transfer", transferCol}, {"arrow-marker", markerCol}} {
 		p(`<marker id="%s" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="%s"/></marker>`+"\n", a[0], a[1])
 	}
 	p(`</defs>` + "\n")
 	p(`<rect x="0" y="0" width="%d" height="%d" fill="white"/>`+"\n", width, height)
-	p(`<text x="10" y="22" font-size="15" font-weight="bold">%s</text>`+"\n", esc(headline(tr, o)))
+	p(`<text x="10" y="22" font-size="15" font-weight="bold">%s</text>`+"\n", esc(title))
+	subCol := "black"
 	if tr.Kind == KindCounterexample {
-		p(`<text x="10" y="42" fill="%s">%s</text>`+"\n", markerCol, esc("Violation of "+tr.Property+": "+tr.Message))
-	} else {
-		p(`<text x="10" y="42">%s</text>`+"\n", esc("Witness: no violation recorded"))
+		subCol = markerCol
 	}
+	p(`<text x="10" y="42" fill="%s">%s</text>`+"\n", subCol, esc(sub))
 
 	// Processes.
 	p(`<g id="processes" stroke="black" stroke-width="2">` + "\n")
@@ -124,7 +132,7 @@ func WriteSVG(w io.Writer, tr *Trace, o *Outcome) error {
 		}
 		p(`<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s"%s%s marker-end="url(#%s)"><title>%s</title></line>`+"\n",
 			x1, y1, x2, y2, col, dash, extra, arrow, esc(msgTitle(x, m)))
-		p(`<text x="%d" y="%d" fill="%s" font-size="11" text-anchor="middle">%s</text>`+"\n", (x1+x2)/2+6, (y1+y2)/2-4, col, esc(label))
+		p(`<text x="%d" y="%d" fill="%s" font-size="11" text-anchor="middle" stroke="white" stroke-width="3" paint-order="stroke">%s</text>`+"\n", (x1+x2)/2+6, (y1+y2)/2-4, col, esc(label))
 	}
 	p(`</g>` + "\n")
 
@@ -164,7 +172,7 @@ func WriteSVG(w io.Writer, tr *Trace, o *Outcome) error {
 	p(`<g id="event-list" font-size="12">` + "\n")
 	p(`<text x="10" y="%d" font-weight="bold">Events</text>`+"\n", listY)
 	for k, e := range x.Events {
-		p(`<text x="10" y="%d">%s</text>`+"\n", listY+(k+1)*svgLine, esc(fmt.Sprintf("%d. %s: %s", k+1, t.Nodes[e.Node], x.Sys.Describe(e))))
+		p(`<text x="10" y="%d">%s</text>`+"\n", listY+(k+1)*svgLine, esc(fmt.Sprintf("%d. %s (node %s)", k+1, x.Sys.Describe(e), t.Nodes[e.Node])))
 	}
 	p(`</g>` + "\n")
 	p(`</svg>` + "\n")

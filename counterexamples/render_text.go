@@ -92,11 +92,16 @@ func writeTimeline(ew *errWriter, x *properties.Execution) {
 		}
 		row[1+e.Node] = text
 		for s := range t.Snapshots {
-			row[1+n+s] = placeText(x, s, k)
+			if anyRecorded(x, s) {
+				row[1+n+s] = placeText(x, s, k)
+			}
 		}
 	}
 	for s, sid := range t.Snapshots {
-		if x.CompleteAt[s] < 0 {
+		switch {
+		case !anyRecorded(x, s):
+			cells[rows-1][1+n+s] = sid + " never started"
+		case x.CompleteAt[s] < 0:
 			cells[rows-1][1+n+s] = sid + " not complete"
 		}
 	}
@@ -178,10 +183,11 @@ func writeSnapshotText(ew *errWriter, x *properties.Execution, s int, sid string
 	case anyRecorded(x, s):
 		status = "not completed"
 	}
-	ew.printf("Snapshot %s: %s; recorded by %s\n", sid, status, strings.Join(who, ", "))
 	if !anyRecorded(x, s) {
+		ew.printf("Snapshot %s: %s\n", sid, status)
 		return
 	}
+	ew.printf("Snapshot %s: %s; recorded by %s\n", sid, status, strings.Join(who, ", "))
 	rec, cor := x.Recorded(s), x.Correct(s)
 	rows := [][3]string{{"", "recorded", "correct"}}
 	for i, id := range t.Nodes {
