@@ -155,6 +155,10 @@ type Violation struct {
 type Snapshot struct {
 	SnapshotValue
 	Executions [][]model.Event `json:"-"`
+	// Witnesses counts, among the executions examined, those that actually
+	// passed through the recorded state and those for which it is only
+	// feasible (SPEC §2.6).
+	Witnesses *WitnessCounts `json:"witnesses,omitempty"`
 }
 
 // Report is the outcome of a check, in the shape of SPEC §4.1.
@@ -244,6 +248,9 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 			}
 			rep.Violations = append(rep.Violations, explain(x, prop, evs))
 		}
+	}
+	if err := crossCheck(sys, rep); err != nil {
+		return nil, err
 	}
 	sort.SliceStable(rep.Snapshots, func(i, j int) bool {
 		return CompareValues(&sys.Topo, rep.Snapshots[i].SnapshotValue, rep.Snapshots[j].SnapshotValue) < 0

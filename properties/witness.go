@@ -297,3 +297,53 @@ func WriteWitness(w io.Writer, x *Execution, s int) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// WitnessCounts is, for one distinct snapshot, how many executions that
+// record it were examined constructively, and how many of them actually
+// passed through the recorded state or only could have (SPEC §2.6).
+type WitnessCounts struct {
+	Examined     int `json:"examined"`
+	Actual       int `json:"actual"`
+	FeasibleOnly int `json:"feasible_only"`
+	// Infeasible counts executions whose snapshot the state-based checks
+	// also reject (a violation of properties 2–4).
+	Infeasible int `json:"infeasible,omitempty"`
+}
+
+// crossCheck builds the witness of every execution kept for each distinct
+// snapshot (Options.Witnesses of them) and counts actual and only feasible
+// ones. The constructive check must agree with the state-based ones: a
+// snapshot that passes them but has no witness is an internal
+// inconsistency, reported as an error.
+func crossCheck(sys *model.System, rep *Report) error {
+	t := &sys.Topo
+	for i := range rep.Snapshots {
+		sn := &rep.Snapshots[i]
+		s := t.SnapshotIndex(sn.ID)
+		c := &WitnessCounts{}
+		for j, evs := range sn.Executions {
+			x, err := Replay(sys, evs)
+			if err != nil {
+				return fmt.Errorf("internal error: snapshot %s, execution %d: %w", sn.ID, j+1, err)
+			}
+			w := x.Witness(s)
+			c.Examined++
+			switch {
+			case !w.Judged:
+				return fmt.Errorf("internal error: snapshot %s (%s), execution %d: the snapshot did not complete", sn.ID, sn.Format(t), j+1)
+			case !w.Feasible:
+				if x.CompleteAt[s] >= 0 && len(StateViolations(sys, x.States[x.CompleteAt[s]+1], s)) == 0 {
+					return fmt.Errorf("internal inconsistency: snapshot %s (%s) passes the state-based checks in execution %d of %d events, but its constructive feasibility check fails: %s",
+						sn.ID, sn.Format(t), j+1, len(evs), w.Reason)
+				}
+				c.Infeasible++
+			case w.Actual:
+				c.Actual++
+			default:
+				c.FeasibleOnly++
+			}
+		}
+		sn.Witnesses = c
+	}
+	return nil
+}
