@@ -10,8 +10,9 @@ import (
 // WriteDOT renders the replayed trace as a Graphviz digraph: one cluster
 // per node holding its events in order (with a start node showing the
 // initial balance), transfers as solid blue edges from send to receive,
-// markers as dashed red edges, and each snapshot's recording events
-// highlighted with the snapshot's cut colour. Render it with
+// markers as dashed red edges, each event marked PRE or POST of each
+// snapshot, and the recording events highlighted with the snapshot's cut
+// colour. Render it with
 // `dot -Tsvg`.
 func WriteDOT(w io.Writer, tr *Trace, o *Outcome) error {
 	ew := &errWriter{w: w}
@@ -46,13 +47,16 @@ func WriteDOT(w io.Writer, tr *Trace, o *Outcome) error {
 				places = append(places, pl+" "+sid)
 				if x.RecordAt[s][i] == k {
 					lbl += "\\nrecords " + sid
-					attrs = fmt.Sprintf(", style=\"rounded,filled\", fillcolor=%s, penwidth=2", dotQuote(cols[s%len(cols)]))
+					attrs = fmt.Sprintf(", style=\"rounded,filled\", fillcolor=%s, color=%s, penwidth=2", dotQuote(cols[s%len(cols)]+"60"), dotQuote(cols[s%len(cols)]))
 				}
 				if x.CompleteAt[s] == k {
 					lbl += "\\ncompletes " + sid
 				}
 			}
-			ew.printf("    e%d [label=%s, tooltip=%s%s];\n", k+1, dotQuote(lbl), dotQuote(strings.Join(places, ", ")), attrs)
+			if len(places) > 0 {
+				lbl += "\\n" + strings.Join(places, ", ")
+			}
+			ew.printf("    e%d [label=%s%s];\n", k+1, dotQuote(lbl), attrs)
 			ew.printf("    %s -> e%d [color=gray, weight=10];\n", prev, k+1)
 			prev = fmt.Sprintf("e%d", k+1)
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -383,5 +384,24 @@ func TestTextTimeline(t *testing.T) {
 				t.Errorf("the violation message is missing")
 			}
 		})
+	}
+}
+
+// TestDOTWithGraphviz lays out every DOT rendering with Graphviz's dot,
+// when it is installed.
+func TestDOTWithGraphviz(t *testing.T) {
+	dot, err := exec.LookPath("dot")
+	if err != nil {
+		t.Skip("Graphviz dot not installed")
+	}
+	for _, path := range allTraces(t) {
+		tr, out := replayFile(t, path)
+		cmd := exec.Command(dot, "-Tsvg")
+		cmd.Stdin = bytes.NewReader(render(t, "dot", tr, out))
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil || stderr.Len() > 0 {
+			t.Errorf("%s: dot: %v %s", filepath.Base(path), err, stderr.String())
+		}
 	}
 }
