@@ -37,9 +37,12 @@ import "fmt"
 //     OnTransfer, from the transfer being received (whether the channel is
 //     marked with StartRecording does not matter to RecordMessage; the
 //     marks are what renderings show as "recording"). Finish says the node
-//     has done its part of a snapshot; a snapshot completes when every node
-//     has finished it, and from then on its recorded values are frozen
-//     (RecordMessage does nothing) and every channel's mark is cleared.
+//     has done its part of a snapshot: from then on the node's recorded
+//     values for it are frozen (RecordMessage and StartRecording do nothing)
+//     and the marks of its incoming channels are cleared. A snapshot
+//     completes when every node has finished it. (Freezing at Finish keeps
+//     everything a node records a function of its own history, which is
+//     what makes partial-order reduction sound.)
 //   - OnInitiate must record the snapshot. OnSend must not record. OnTransfer
 //     runs before the transfer's amount is added to the balance, so a node
 //     that records there records its balance without that transfer.
@@ -172,6 +175,10 @@ func (n *Node) Finish(s int) {
 	if !r.Done {
 		r.Done = true
 		n.changed = true
+		c := len(n.sys.Topo.Chans)
+		for _, ch := range n.sys.Topo.In[n.i] {
+			n.st.Recording[s*c+ch] = false
+		}
 	}
 }
 
@@ -187,10 +194,13 @@ func (n *Node) Recording(s, ch int) bool {
 	return n.st.Recording[s*len(n.sys.Topo.Chans)+ch]
 }
 
-// StartRecording starts recording incoming channel ch for snapshot s.
+// StartRecording starts recording incoming channel ch for snapshot s. It
+// does nothing once the node has finished s.
 func (n *Node) StartRecording(s, ch int) {
 	n.checkIn(ch)
-	n.st.Recording[s*len(n.sys.Topo.Chans)+ch] = true
+	if !n.rec(s).Done {
+		n.st.Recording[s*len(n.sys.Topo.Chans)+ch] = true
+	}
 }
 
 // StopRecording stops recording incoming channel ch for snapshot s.
@@ -200,7 +210,8 @@ func (n *Node) StopRecording(s, ch int) {
 }
 
 // RecordMessage appends the transfer being received (only during
-// OnTransfer) to the recorded state of its channel for snapshot s.
+// OnTransfer) to the recorded state of its channel for snapshot s. It does
+// nothing once the node has finished s.
 func (n *Node) RecordMessage(s int) {
 	if n.cur == nil {
 		n.fail("RecordMessage outside OnTransfer")
@@ -208,8 +219,8 @@ func (n *Node) RecordMessage(s int) {
 	if n.recMsg&(1<<s) != 0 {
 		n.fail("records the same transfer twice for snapshot %s", n.sys.Topo.Snapshots[s])
 	}
-	if n.st.Snap[s]&SnapComplete != 0 {
-		return // frozen
+	if n.rec(s).Done {
+		return // frozen since the node finished s
 	}
 	n.recMsg |= 1 << s
 	k := s*len(n.sys.Topo.Chans) + n.curChan

@@ -246,12 +246,9 @@ func (s *System) complete(st *State) (completed uint32) {
 		for ch := range st.Chans {
 			for _, m := range st.Chans[ch] {
 				if !m.Control && m.Pre&bit != 0 {
-					st.Snap[sn] |= SnapLeftInFlight
+					st.Snap[sn] |= SnapChannelWrong
 				}
 			}
-		}
-		for c := range s.Topo.Chans {
-			st.Recording[sn*len(s.Topo.Chans)+c] = false
 		}
 	}
 	return completed

@@ -53,14 +53,18 @@ const (
 	// SnapCutBroken: a transfer sent outside PRE(sender) was received in
 	// PRE(receiver) before completion.
 	SnapCutBroken
-	// SnapChannelWrong: a transfer received before completion was recorded
-	// in a channel state although it should not be, or not recorded although
-	// it should be.
+	// SnapChannelWrong: a transfer that some channel state must hold (sent
+	// in PRE(sender), received outside PRE(receiver)) was not recorded, or a
+	// transfer that no channel state may hold was recorded. Set at the
+	// receive (before completion) or, for such transfers still in flight, at
+	// completion.
 	SnapChannelWrong
-	// SnapLeftInFlight: at completion, a transfer sent in PRE(sender) was
-	// still in flight, so no channel state can hold it.
-	SnapLeftInFlight
 )
+
+// SnapLeftInFlight is SnapChannelWrong (one bit, so that the state does not
+// depend on whether a wrongly missed transfer was received before or after
+// completion).
+const SnapLeftInFlight = SnapChannelWrong
 
 // State is a global state of the bank (SPEC §1.1) with the ghost
 // information that makes every property a property of the state.
