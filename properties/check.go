@@ -159,6 +159,9 @@ type Snapshot struct {
 	// passed through the recorded state and those for which it is only
 	// feasible (SPEC §2.6).
 	Witnesses *WitnessCounts `json:"witnesses,omitempty"`
+	// WitnessTrace is the witness trace file written for this snapshot
+	// (snapcheck check --witnesses), if any.
+	WitnessTrace string `json:"witness_trace,omitempty"`
 }
 
 // Report is the outcome of a check, in the shape of SPEC §4.1.

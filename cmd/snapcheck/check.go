@@ -36,6 +36,7 @@ type checkOptions struct {
 	allViolations bool
 	quiet         bool
 	out           string
+	witnessOpts
 }
 
 func checkFlags() (*pflag.FlagSet, *checkOptions) {
@@ -49,6 +50,7 @@ func checkFlags() (*pflag.FlagSet, *checkOptions) {
 	fs.BoolVar(&o.allViolations, "all-violations", false, "keep every distinct violation, not only the first of each property")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines on stderr")
 	fs.StringVar(&o.out, "out", "snapcheck-traces", "folder for counterexample trace files (one per violated property), created if needed")
+	witnessFlags(fs, &o.witnessOpts)
 	return fs, o
 }
 
@@ -75,6 +77,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	opts := properties.Options{
 		AllViolations: o.allViolations,
+		Witnesses:     o.witnessSample,
 		Explore: explore.Options{
 			Strategy:  strategy,
 			MaxStates: o.maxStates,
@@ -94,6 +97,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return fail(stderr, "check", err)
 	}
 	if err := writeTraces(sys, rep, o.out); err != nil {
+		fmt.Fprintf(stderr, "snapcheck check: %v\n", err)
+		return exitBadInput
+	}
+	if err := writeWitnesses(sys, rep, o.witnessDir); err != nil {
 		fmt.Fprintf(stderr, "snapcheck check: %v\n", err)
 		return exitBadInput
 	}
@@ -139,6 +146,7 @@ func printReport(w io.Writer, sys *model.System, rep *properties.Report) {
 	fmt.Fprintf(w, "Distinct recorded snapshots: %d\n", len(rep.Snapshots))
 	for _, s := range rep.Snapshots {
 		fmt.Fprintf(w, "  %-4s %s  (total $%d)\n", s.ID, s.Format(t), s.Total())
+		printWitnessCounts(w, s)
 	}
 	for _, id := range rep.NeverStarted {
 		fmt.Fprintf(w, "Snapshot %s was never started in some maximal execution (its scripted initiation is never reached).\n", id)

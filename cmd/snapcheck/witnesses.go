@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/pflag"
+
+	"github.com/snapcheck/snapcheck/counterexamples"
+	"github.com/snapcheck/snapcheck/model"
+	"github.com/snapcheck/snapcheck/properties"
+)
+
+// witnessOpts are check's options for the reordering witnesses (SPEC
+// §2.5, §2.6).
+type witnessOpts struct {
+	witnessSample int
+	witnessDir    string
+}
+
+func witnessFlags(fs *pflag.FlagSet, o *witnessOpts) {
+	fs.IntVar(&o.witnessSample, "witness-sample", 3, "per distinct snapshot, check this many executions that record it constructively (reordering witness, actual or only feasible)")
+	fs.StringVar(&o.witnessDir, "witnesses", "", "write, for each distinct recorded snapshot, one execution that records it as a witness trace file into this folder")
+}
+
+// printWitnessCounts prints, under a snapshot, how many of the executions
+// examined actually passed through it and how many only could have.
+func printWitnessCounts(w io.Writer, s properties.Snapshot) {
+	c := s.Witnesses
+	if c == nil || c.Examined == 0 {
+		return
+	}
+	fmt.Fprintf(w, "         witnesses: %d examined, %d actual, %d only feasible", c.Examined, c.Actual, c.FeasibleOnly)
+	if c.Infeasible > 0 {
+		fmt.Fprintf(w, ", %d not feasible (a violation)", c.Infeasible)
+	}
+	if s.WitnessTrace != "" {
+		fmt.Fprintf(w, "; trace %s", s.WitnessTrace)
+	}
+	fmt.Fprintln(w)
+}
+
+// writeWitnesses writes into dir (when not empty), for each distinct
+// recorded snapshot, the first kept execution that records it correctly,
+// as a trace of kind "witness" named <config>-<snapshot>-<NNN>.trace.json,
+// NNN numbering the distinct values of that snapshot in report order. A
+// value that no kept execution records correctly (a violation of the
+// broken variants) gets no witness: its counterexample is in --out.
+func writeWitnesses(sys *model.System, rep *properties.Report, dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("--witnesses: %w", err)
+	}
+	name := rep.Config
+	if name == "" {
+		name = "config"
+	}
+	t := &sys.Topo
+	seen := map[string]int{}
+	for i := range rep.Snapshots {
+		sn := &rep.Snapshots[i]
+		seen[sn.ID]++
+		evs, err := correctExecution(sys, sn)
+		if err != nil {
+			return err
+		}
+		if evs == nil {
+			continue
+		}
+		tr, err := counterexamples.New(sys, counterexamples.KindWitness, evs)
+		if err != nil {
+			return fmt.Errorf("witness of %s (%s): %w", sn.ID, sn.Format(t), err)
+		}
+		tr.Snapshot = sn.ID
+		v := sn.SnapshotValue
+		tr.Recorded = &v
+		path := filepath.Join(dir, fmt.Sprintf("%s-%s-%03d.trace.json", safeName(name), safeName(sn.ID), seen[sn.ID]))
+		if err := tr.WriteFile(path); err != nil {
+			return fmt.Errorf("--witnesses: %w", err)
+		}
+		sn.WitnessTrace = path
+	}
+	return nil
+}
+
+// correctExecution returns the first kept execution of sn whose snapshot
+// passes every property, or nil.
+func correctExecution(sys *model.System, sn *properties.Snapshot) ([]model.Event, error) {
+	s := sys.Topo.SnapshotIndex(sn.ID)
+	for _, evs := range sn.Executions {
+		x, err := properties.Replay(sys, evs)
+		if err != nil {
+			return nil, fmt.Errorf("witness of %s: %w", sn.ID, err)
+		}
+		if len(x.Check(s)) == 0 && x.Witness(s).Feasible {
+			return evs, nil
+		}
+	}
+	return nil, nil
+}
