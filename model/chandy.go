@@ -135,3 +135,19 @@ func (c ChandyLamport) DescribeAction(t *Topology, node, a int) string {
 	}
 	return fmt.Sprintf("internal %d at %s", a, t.Nodes[node])
 }
+
+// MaySendControl reports whether n may still send a marker on ch: while
+// it has not recorded some snapshot (recording sends markers, except a
+// no-forward node recording on a marker), or while late-markers still has
+// that marker pending.
+func (c ChandyLamport) MaySendControl(n *Node, ch int) bool {
+	for s := 0; s < n.Snapshots(); s++ {
+		if !n.Recorded(s) && (c.Variant != NoForward || n.Initiator(s)) {
+			return true
+		}
+		if c.Variant == LateMarkers && n.Reg(n.Snapshots()+s)&(1<<n.Topology().OutPos[ch]) != 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -78,61 +78,88 @@ func (s *System) Describe(e Event) string {
 // node by node; for each node its workload step(s), its spontaneous
 // initiations, its internal actions, then its receives channel by channel.
 func (s *System) Enabled(st *State, yield func(Event)) {
+	var en enumerator
+	for _, e := range en.all(s, st) {
+		yield(e)
+	}
+}
+
+// enumerator lists enabled events without allocating once warm.
+type enumerator struct {
+	events []Event
+	nd     Node
+	node   int
+	yield  func(int)
+}
+
+func (en *enumerator) all(s *System, st *State) []Event {
+	en.events = en.events[:0]
+	for i := range s.Topo.Nodes {
+		en.node1(s, st, i)
+	}
+	return en.events
+}
+
+// node1 appends node i's enabled events.
+func (en *enumerator) node1(s *System, st *State, i int) {
 	t := &s.Topo
-	var nd Node
-	for i := range t.Nodes {
-		bal := st.Balance[i]
-		pc := st.PC[i]
-		if s.isAny {
-			if pc < s.maxSends {
-				for _, ch := range t.Out[i] {
-					for _, a := range s.anyAmounts {
-						if a > bal {
-							break
-						}
-						yield(Event{Kind: Send, Node: i, Chan: ch, Amount: a, Snap: -1})
+	bal := st.Balance[i]
+	pc := st.PC[i]
+	if s.isAny {
+		if pc < s.maxSends {
+			for _, ch := range t.Out[i] {
+				for _, a := range s.anyAmounts {
+					if a > bal {
+						break
 					}
-				}
-			}
-		} else if int(pc) < len(s.script[i]) {
-			step := s.script[i][pc]
-			switch step.kind {
-			case stepSend:
-				if step.amount <= bal {
-					yield(Event{Kind: Send, Node: i, Chan: step.ch, Amount: step.amount, Snap: -1})
-				}
-			case stepInitiate:
-				yield(Event{Kind: Initiate, Node: i, Chan: -1, Snap: step.snap})
-			}
-		}
-		if sp := s.spontaneous[i]; sp != 0 {
-			for sn := range t.Snapshots {
-				if sp&(1<<sn) != 0 && !st.Rec[sn*len(t.Nodes)+i].Recorded {
-					yield(Event{Kind: Initiate, Node: i, Chan: -1, Snap: sn})
+					en.events = append(en.events, Event{Kind: Send, Node: i, Chan: ch, Amount: a, Snap: -1})
 				}
 			}
 		}
-		nd = Node{sys: s, st: st, i: i}
-		s.alg.Internal(&nd, func(a int) {
-			yield(Event{Kind: Internal, Node: i, Chan: -1, Snap: -1, Action: a})
-		})
-		for _, ch := range t.In[i] {
-			q := st.Chans[ch]
-			if len(q) == 0 {
-				continue
+	} else if int(pc) < len(s.script[i]) {
+		step := s.script[i][pc]
+		switch step.kind {
+		case stepSend:
+			if step.amount <= bal {
+				en.events = append(en.events, Event{Kind: Send, Node: i, Chan: step.ch, Amount: step.amount, Snap: -1})
 			}
-			last := 1
-			if !t.FIFO {
-				last = len(q)
+		case stepInitiate:
+			en.events = append(en.events, Event{Kind: Initiate, Node: i, Chan: -1, Snap: step.snap})
+		}
+	}
+	if sp := s.spontaneous[i]; sp != 0 {
+		for sn := range t.Snapshots {
+			if sp&(1<<sn) != 0 && !st.Rec[sn*len(t.Nodes)+i].Recorded {
+				en.events = append(en.events, Event{Kind: Initiate, Node: i, Chan: -1, Snap: sn})
 			}
-			for k := 0; k < last; k++ {
-				m := q[k]
-				e := Event{Kind: Receive, Node: i, Chan: ch, Index: k, Amount: m.Amount, Control: m.Control, Snap: -1}
-				if m.Control {
-					e.Snap = int(m.Snap)
-				}
-				yield(e)
+		}
+	}
+	if s.internal {
+		if en.yield == nil {
+			en.yield = func(a int) {
+				en.events = append(en.events, Event{Kind: Internal, Node: en.node, Chan: -1, Snap: -1, Action: a})
 			}
+		}
+		en.nd = Node{sys: s, st: st, i: i, curChan: -1}
+		en.node = i
+		s.alg.Internal(&en.nd, en.yield)
+	}
+	for _, ch := range t.In[i] {
+		q := st.Chans[ch]
+		if len(q) == 0 {
+			continue
+		}
+		last := 1
+		if !t.FIFO {
+			last = len(q)
+		}
+		for k := 0; k < last; k++ {
+			m := q[k]
+			e := Event{Kind: Receive, Node: i, Chan: ch, Index: k, Amount: m.Amount, Control: m.Control, Snap: -1}
+			if m.Control {
+				e.Snap = int(m.Snap)
+			}
+			en.events = append(en.events, e)
 		}
 	}
 }
@@ -141,13 +168,19 @@ func (s *System) Enabled(st *State, yield func(Event)) {
 // snapshots that this event completed, as a bit mask. The event must be
 // enabled (Enabled lists it); Step checks that.
 func (s *System) Apply(st *State, e Event) (completed uint32) {
+	var nd Node
+	return s.apply(st, e, &nd)
+}
+
+// apply is Apply with the node handle in caller-owned memory.
+func (s *System) apply(st *State, e Event, nd *Node) (completed uint32) {
 	t := &s.Topo
-	nd := Node{sys: s, st: st, i: e.Node, curChan: -1}
+	*nd = Node{sys: s, st: st, i: e.Node, curChan: -1}
 	switch e.Kind {
 	case Send:
 		st.Balance[e.Node] -= e.Amount
 		st.PC[e.Node]++
-		tag := s.alg.OnSend(&nd, e.Chan)
+		tag := s.alg.OnSend(nd, e.Chan)
 		s.push(st, e.Chan, Message{Amount: e.Amount, Tag: tag, Pre: s.notRecorded(st, e.Node)})
 	case Initiate:
 		if !s.isAny && int(st.PC[e.Node]) < len(s.script[e.Node]) {
@@ -155,23 +188,23 @@ func (s *System) Apply(st *State, e Event) (completed uint32) {
 				st.PC[e.Node]++
 			}
 		}
-		s.alg.OnInitiate(&nd, e.Snap)
+		s.alg.OnInitiate(nd, e.Snap)
 		if !nd.Recorded(e.Snap) {
 			nd.fail("OnInitiate did not record snapshot %s", t.Snapshots[e.Snap])
 		}
 	case Internal:
-		s.alg.OnInternal(&nd, e.Action)
+		s.alg.OnInternal(nd, e.Action)
 	case Receive:
 		q := st.Chans[e.Chan]
 		m := q[e.Index]
 		copy(q[e.Index:], q[e.Index+1:])
 		st.Chans[e.Chan] = q[:len(q)-1]
 		if m.Control {
-			s.alg.OnControl(&nd, e.Chan, m)
+			s.alg.OnControl(nd, e.Chan, m)
 			break
 		}
 		nd.cur, nd.curChan = &m, e.Chan
-		s.alg.OnTransfer(&nd, e.Chan, m)
+		s.alg.OnTransfer(nd, e.Chan, m)
 		nd.cur = nil
 		st.Balance[e.Node] += m.Amount
 		n := len(t.Nodes)
@@ -257,58 +290,74 @@ func (s *System) complete(st *State) (completed uint32) {
 // Step performs e on st if it is enabled, else it returns an error and
 // leaves st unchanged.
 func (s *System) Step(st *State, e Event) (completed uint32, err error) {
-	found := false
-	s.Enabled(st, func(o Event) {
-		found = found || o == e
-	})
-	if !found {
-		return 0, fmt.Errorf("event %q is not enabled", s.Describe(e))
+	var en enumerator
+	for _, o := range en.all(s, st) {
+		if o == e {
+			return s.Apply(st, e), nil
+		}
 	}
-	return s.Apply(st, e), nil
+	return 0, fmt.Errorf("event %q is not enabled", s.Describe(e))
 }
 
 // Terminal reports whether no event is enabled in st.
 func (s *System) Terminal(st *State) bool {
-	any := false
-	s.Enabled(st, func(Event) { any = true })
-	return !any
+	var en enumerator
+	return len(en.all(s, st)) == 0
+}
+
+// Events returns the events enabled in st, in Enabled's order.
+func (s *System) Events(st *State) []Event {
+	var en enumerator
+	return en.all(s, st)
 }
 
 // Expander generates successors of encoded states for a search. It keeps
 // scratch memory, so each worker needs its own.
 type Expander struct {
 	sys       *System
+	reduce    bool
 	cur, next State
 	buf       []byte
+	en        enumerator
+	nd        Node
 	events    []Event
+	por       por
 }
 
-// NewExpander returns an expander for s.
+// NewExpander returns an expander for s that generates every successor.
 func (s *System) NewExpander() *Expander { return &Expander{sys: s} }
+
+// NewReducedExpander returns an expander for s that generates, in each
+// state, only the events of a stubborn set of nodes (partial-order
+// reduction; see por.go). Every state with no successor, and so every
+// verdict and every recorded snapshot value, is preserved.
+func (s *System) NewReducedExpander() *Expander { return &Expander{sys: s, reduce: true} }
 
 // Initial appends the encoded initial state to dst.
 func (x *Expander) Initial(dst []byte) []byte { return x.sys.Initial().Encode(dst) }
 
 // Successors decodes state and calls emit for each enabled event, in
 // Enabled's order, with the encoded successor and the snapshots that the
-// event completed.
+// event completed. A reduced expander emits the events of a stubborn set.
 func (x *Expander) Successors(state []byte, emit func(next []byte, note uint64)) {
 	if err := x.sys.Decode(state, &x.cur); err != nil {
 		panic(fmt.Sprintf("snapcheck: internal error: %v", err))
 	}
-	x.events = x.events[:0]
-	x.sys.Enabled(&x.cur, func(e Event) { x.events = append(x.events, e) })
-	for _, e := range x.events {
+	for _, e := range x.Events(&x.cur) {
 		x.next.CopyFrom(&x.cur)
-		done := x.sys.Apply(&x.next, e)
+		done := x.sys.apply(&x.next, e, &x.nd)
 		x.buf = x.next.Encode(x.buf[:0])
 		emit(x.buf, uint64(done))
 	}
 }
 
-// Events returns the events enabled in st, in Enabled's order.
-func (s *System) Events(st *State) []Event {
-	var evs []Event
-	s.Enabled(st, func(e Event) { evs = append(evs, e) })
-	return evs
+// Events returns the events that Successors would follow from st, in the
+// same order (for a reduced expander, those of the stubborn set). The
+// slice is the expander's scratch memory.
+func (x *Expander) Events(st *State) []Event {
+	events := x.en.all(x.sys, st)
+	if x.reduce {
+		events = x.por.reduce(x.sys, st, events)
+	}
+	return events
 }

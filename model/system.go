@@ -85,6 +85,9 @@ type System struct {
 	anyAmounts  []int32
 	maxSends    int32
 	spontaneous []uint32 // per node: snapshots it may initiate spontaneously
+	internal    bool     // the algorithm may have internal actions
+	planner     ControlPlanner
+	scriptSends [][]uint64 // per node and script position: Out positions the rest of the script sends on
 	total       int64
 }
 
@@ -205,6 +208,19 @@ func Build(cfg *Config, alg Algorithm) (*System, error) {
 	}
 	for _, tr := range cfg.InFlight {
 		s.total += int64(tr.Amount)
+	}
+	s.internal = true
+	s.planner, _ = alg.(ControlPlanner)
+	s.scriptSends = make([][]uint64, len(t.Nodes))
+	for i := range s.script {
+		masks := make([]uint64, len(s.script[i])+1)
+		for pc := len(s.script[i]) - 1; pc >= 0; pc-- {
+			masks[pc] = masks[pc+1]
+			if st := s.script[i][pc]; st.kind == stepSend {
+				masks[pc] |= 1 << t.OutPos[st.ch]
+			}
+		}
+		s.scriptSends[i] = masks
 	}
 	s.regs = alg.Registers(t)
 	if s.regs < 0 {

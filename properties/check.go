@@ -22,8 +22,12 @@ type space struct {
 	all bool
 }
 
-func newSpace(sys *model.System, all bool) *space {
-	return &space{sys: sys, x: sys.NewExpander(), all: all}
+func newSpace(sys *model.System, all, reduce bool) *space {
+	x := sys.NewExpander()
+	if reduce {
+		x = sys.NewReducedExpander()
+	}
+	return &space{sys: sys, x: x, all: all}
 }
 
 func (s *space) Initial(dst []byte) []byte { return s.x.Initial(dst) }
@@ -133,6 +137,11 @@ type Options struct {
 	// Witnesses is how many executions to keep per distinct snapshot
 	// (default 1).
 	Witnesses int
+	// Reduce turns on partial-order reduction (model.NewReducedExpander):
+	// the same verdicts and distinct snapshots from fewer states; states,
+	// transitions and executions are then those of the reduced graph, and a
+	// counterexample is the shortest in the reduced graph.
+	Reduce bool
 }
 
 // Violation is one violated property with its counterexample: the events
@@ -170,6 +179,7 @@ type Report struct {
 	Config          string      `json:"config"`
 	Algorithm       string      `json:"algorithm"`
 	Strategy        string      `json:"strategy"`
+	Reduction       string      `json:"reduction"`
 	States          int64       `json:"states"`
 	Transitions     int64       `json:"transitions"`
 	Executions      *big.Int    `json:"executions"`
@@ -201,7 +211,7 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 	}()
 	eo := opts.Explore
 	eo.Keep = max(opts.Witnesses, 1)
-	sp := newSpace(sys, opts.AllViolations)
+	sp := newSpace(sys, opts.AllViolations, opts.Reduce)
 	res, err := explore.Run(ctx, sp, eo)
 	if err != nil {
 		return nil, err
@@ -210,6 +220,7 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 		Config:         sys.Config.Name,
 		Algorithm:      sys.Algorithm().Name(),
 		Strategy:       eo.Strategy.String(),
+		Reduction:      reduction(opts.Reduce),
 		States:         res.States,
 		Transitions:    res.Transitions,
 		Executions:     res.Executions,
@@ -233,7 +244,7 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 		case keySnapshot:
 			var snap Snapshot
 			for i, p := range f.Paths {
-				evs, x, err := resolve(sys, p)
+				evs, x, err := resolveWith(sys, newSpace(sys, false, opts.Reduce).x, p)
 				if err != nil {
 					return nil, err
 				}
@@ -245,7 +256,7 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 			rep.Snapshots = append(rep.Snapshots, snap)
 		case keyViolation:
 			prop, _, _ := strings.Cut(rest, "\x00")
-			evs, x, err := resolve(sys, f.Paths[0])
+			evs, x, err := resolveWith(sys, newSpace(sys, false, opts.Reduce).x, f.Paths[0])
 			if err != nil {
 				return nil, err
 			}
@@ -271,10 +282,16 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 
 // resolve turns a path of event indices into events and replays them.
 func resolve(sys *model.System, path []int) ([]model.Event, *Execution, error) {
+	return resolveWith(sys, sys.NewExpander(), path)
+}
+
+// resolveWith resolves a path against the event lists of x (reduced or
+// not), which must be the expander the search used.
+func resolveWith(sys *model.System, ex *model.Expander, path []int) ([]model.Event, *Execution, error) {
 	st := sys.Initial()
 	evs := make([]model.Event, 0, len(path))
 	for k, i := range path {
-		cand := sys.Events(st)
+		cand := ex.Events(st)
 		if i >= len(cand) {
 			return nil, nil, fmt.Errorf("internal error: path step %d out of range", k)
 		}
@@ -330,4 +347,11 @@ func explain(x *Execution, prop string, evs []model.Event) Violation {
 		v.Message = "the state-based check found this violation, but the replayed execution does not show it (internal inconsistency)"
 	}
 	return v
+}
+
+func reduction(on bool) string {
+	if on {
+		return "por"
+	}
+	return "none"
 }

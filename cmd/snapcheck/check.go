@@ -37,6 +37,7 @@ type checkOptions struct {
 	quiet         bool
 	out           string
 	witnessOpts
+	por bool
 }
 
 func checkFlags() (*pflag.FlagSet, *checkOptions) {
@@ -49,6 +50,7 @@ func checkFlags() (*pflag.FlagSet, *checkOptions) {
 	fs.DurationVar(&o.timeLimit, "time-limit", 0, "stop after this long, e.g. 30s or 5m (0: no limit); exit 3")
 	fs.BoolVar(&o.allViolations, "all-violations", false, "keep every distinct violation, not only the first of each property")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines on stderr")
+	fs.BoolVar(&o.por, "por", false, "partial-order reduction: the same verdicts and distinct snapshots from fewer states (figures are the reduced graph's)")
 	fs.StringVar(&o.out, "out", "snapcheck-traces", "folder for counterexample trace files (one per violated property), created if needed")
 	witnessFlags(fs, &o.witnessOpts)
 	return fs, o
@@ -77,6 +79,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	opts := properties.Options{
 		AllViolations: o.allViolations,
+		Reduce:        o.por,
 		Witnesses:     o.witnessSample,
 		Explore: explore.Options{
 			Strategy:  strategy,
@@ -132,8 +135,12 @@ func printReport(w io.Writer, sys *model.System, rep *properties.Report) {
 	if !t.FIFO {
 		fifo = "non-FIFO"
 	}
-	fmt.Fprintf(w, "snapcheck: %s — %s, %s, %d nodes, %d channels, %d snapshot(s), %s search\n",
-		nameOr(rep.Config), rep.Algorithm, fifo, len(t.Nodes), len(t.Chans), len(t.Snapshots), rep.Strategy)
+	search := rep.Strategy + " search"
+	if rep.Reduction != "none" {
+		search += ", partial-order reduction (figures are the reduced graph's)"
+	}
+	fmt.Fprintf(w, "snapcheck: %s — %s, %s, %d nodes, %d channels, %d snapshot(s), %s\n",
+		nameOr(rep.Config), rep.Algorithm, fifo, len(t.Nodes), len(t.Chans), len(t.Snapshots), search)
 	fmt.Fprintf(w, "  states        %s distinct (%s with no successor)\n", thousands(rep.States), thousands(rep.TerminalStates))
 	fmt.Fprintf(w, "  transitions   %s\n", thousands(rep.Transitions))
 	if rep.Executions != nil {

@@ -1,0 +1,136 @@
+package model
+
+// Partial-order reduction by stubborn sets of nodes.
+//
+// Every event is taken by one node and touches only that node's own state
+// (balance, workload position, registers, recording), removes a message
+// from one of its incoming channels and appends messages to its outgoing
+// channels. Channels have one sender and one receiver, so two events of
+// different nodes commute whenever both are enabled: an append at the tail
+// and the removal of a message already in the channel give the same state
+// in either order, and neither disables the other. (The ghost information
+// keeps that true: a message's PRE bits are its sender's, the cut and
+// channel flags depend only on the receiver's history, because a node's
+// recording freezes when it finishes, and the flag for a transfer missed
+// by a channel state is one bit whether the transfer arrives before or
+// after completion.)
+//
+// What other nodes can do to a node i is enable new events of i: a message
+// sent on an empty FIFO channel to i, or any message on a non-FIFO channel
+// to i, is a new receive of i. So a set N of nodes is stubborn in a state
+// when, for every node j in N and every incoming channel c of j whose
+// sender k is outside N, c is FIFO and non-empty (a new message queues
+// behind the head and creates no new event), or k can never send on c
+// again. Expanding only the enabled events of such an N (Valmari's
+// conditions D0–D2 hold: every enabled event of N is a key event, since
+// nothing outside N can disable it) preserves every reachable state with
+// no successor; the state graph is acyclic, so no cycle proviso is needed.
+// Snapshots are recorded and judged in states that persist to the end of
+// every execution (a completed snapshot's values and flags are frozen), so
+// verdicts and distinct snapshots are preserved too; the figures (states,
+// transitions, executions) are those of the reduced graph.
+
+// ControlPlanner is an optional interface of an Algorithm that sharpens
+// partial-order reduction: MaySendControl reports whether node n may still
+// send a control message on its outgoing channel ch in some future event.
+// Without it the explorer assumes it may. A wrong "false" makes the
+// reduction unsound.
+type ControlPlanner interface {
+	MaySendControl(n *Node, ch int) bool
+}
+
+type por struct {
+	count  []int
+	member []bool
+	best   []bool
+	stack  []int
+	nd     Node
+}
+
+// maySend reports whether node k may send on its outgoing channel c in
+// some future event.
+func (s *System) maySend(st *State, k, c int, nd *Node) bool {
+	if s.isAny {
+		if st.PC[k] < s.maxSends {
+			return true
+		}
+	} else if s.scriptSends[k][st.PC[k]]&(1<<s.Topo.OutPos[c]) != 0 {
+		return true
+	}
+	if s.planner == nil {
+		return true
+	}
+	*nd = Node{sys: s, st: st, i: k, curChan: -1}
+	return s.planner.MaySendControl(nd, c)
+}
+
+// reduce filters events (in Enabled's order) to those of the smallest
+// stubborn set of nodes that has an enabled event; ties go to the lowest
+// node index.
+func (p *por) reduce(s *System, st *State, events []Event) []Event {
+	n := len(s.Topo.Nodes)
+	if cap(p.count) < n {
+		p.count, p.member, p.best = make([]int, n), make([]bool, n), make([]bool, n)
+	}
+	p.count, p.member, p.best = p.count[:n], p.member[:n], p.best[:n]
+	clear(p.count)
+	for _, e := range events {
+		p.count[e.Node]++
+	}
+	bestSize := len(events)
+	found := false
+	for i := 0; i < n; i++ {
+		if p.count[i] == 0 {
+			continue
+		}
+		size, ok := p.closure(s, st, i, bestSize)
+		if ok && size < bestSize {
+			bestSize, found = size, true
+			copy(p.best, p.member)
+		}
+	}
+	if !found {
+		return events
+	}
+	out := events[:0]
+	for _, e := range events {
+		if p.best[e.Node] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// closure computes the stubborn set of nodes that contains i into
+// p.member and returns its number of enabled events; it gives up (false)
+// once that reaches limit.
+func (p *por) closure(s *System, st *State, i, limit int) (int, bool) {
+	t := &s.Topo
+	clear(p.member)
+	p.member[i] = true
+	p.stack = append(p.stack[:0], i)
+	size := p.count[i]
+	for len(p.stack) > 0 {
+		if size >= limit {
+			return size, false
+		}
+		j := p.stack[len(p.stack)-1]
+		p.stack = p.stack[:len(p.stack)-1]
+		for _, c := range t.In[j] {
+			k := t.Chans[c].From
+			if p.member[k] {
+				continue
+			}
+			if t.FIFO && len(st.Chans[c]) > 0 {
+				continue
+			}
+			if !s.maySend(st, k, c, &p.nd) {
+				continue
+			}
+			p.member[k] = true
+			size += p.count[k]
+			p.stack = append(p.stack, k)
+		}
+	}
+	return size, size < limit
+}
