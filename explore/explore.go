@@ -1,8 +1,10 @@
 package explore
 
 import (
-	"bytes"
 	"context"
+	"errors"
+	"math"
+	"slices"
 	"fmt"
 	"math/big"
 	"time"
@@ -61,6 +63,18 @@ type Options struct {
 	// with the figures so far.
 	Progress      func(Stats)
 	ProgressEvery time.Duration
+	// Workers is how many goroutines expand states in a breadth-first
+	// search (0 or 1: one). Results are identical for every number.
+	// NewSpace must then give each extra worker its own Space.
+	Workers  int
+	NewSpace func() Space
+	// Fingerprints stores 64-bit fingerprints instead of whole states
+	// (breadth-first only): far less memory, at a small risk of merging two
+	// different states (Result.CollisionProbability).
+	Fingerprints bool
+	// MaxMemory stops the search (incomplete) when the store and the
+	// search's own arrays would hold more than this many bytes (0: no limit).
+	MaxMemory int64
 }
 
 // Stats are a search's figures.
@@ -100,6 +114,10 @@ type Result struct {
 	ExecutionsNote string
 	// Findings in the order their first occurrences were found.
 	Findings []*Found
+	// CollisionProbability is, with Fingerprints, the estimated probability
+	// that two different states were merged (TLC's optimistic estimate:
+	// distinct states × (transitions − distinct states) / 2^64).
+	CollisionProbability float64
 }
 
 // Violations reports whether any finding is a violation.
@@ -121,8 +139,9 @@ type search struct {
 	ctx      context.Context
 	opts     Options
 	space    Space
-	st       *store
+	st       stateStore
 	parents  []uint32
+	events   []uint16 // index of the event leading to each state from its parent
 	findings map[string]*Found
 	occ      map[string][]occurrence
 	order    []string
@@ -143,15 +162,27 @@ func Run(ctx context.Context, space Space, opts Options) (*Result, error) {
 	if opts.ProgressEvery <= 0 {
 		opts.ProgressEvery = time.Second
 	}
+	if opts.Fingerprints && opts.Strategy != BFS {
+		return nil, errors.New("explore: the fingerprint store needs breadth-first search")
+	}
+	if opts.Workers > 1 && opts.NewSpace == nil {
+		return nil, errors.New("explore: several workers need Options.NewSpace")
+	}
 	s := &search{
-		ctx: ctx, opts: opts, space: space, st: newStore(),
+		ctx: ctx, opts: opts, space: space,
 		findings: map[string]*Found{}, occ: map[string][]occurrence{},
 		start: time.Now(),
 	}
+	if opts.Fingerprints {
+		s.st = newFPStore()
+	} else {
+		s.st = newStore()
+	}
 	s.lastProg = s.start
 	init := space.Initial(nil)
-	s.st.insert(init)
+	s.st.insert(init, s.st.hash(init))
 	s.parents = append(s.parents, ^uint32(0))
+	s.events = append(s.events, 0)
 	switch opts.Strategy {
 	case BFS:
 		s.bfs()
@@ -160,8 +191,12 @@ func Run(ctx context.Context, space Space, opts Options) (*Result, error) {
 	default:
 		return nil, fmt.Errorf("explore: unknown strategy %d", opts.Strategy)
 	}
+	if opts.Fingerprints {
+		n := float64(s.st.len())
+		s.res.CollisionProbability = n * math.Max(float64(s.res.Transitions)-n, 0) / math.Pow(2, 64)
+	}
 	s.res.States = int64(s.st.len())
-	s.res.StoreBytes = s.st.bytes()
+	s.res.StoreBytes = s.memory()
 	s.res.Elapsed = time.Since(s.start)
 	s.res.Complete = s.stopped == ""
 	s.res.Stopped = s.stopped
@@ -208,9 +243,14 @@ func (s *search) check(expanded int64, queue int64, depth int) bool {
 		s.stopped = fmt.Sprintf("state limit (--max-states %d) reached", s.opts.MaxStates)
 		return false
 	}
+	if s.opts.MaxMemory > 0 && s.memory() > s.opts.MaxMemory {
+		s.stopped = fmt.Sprintf("memory limit (--max-memory %d MB) reached", s.opts.MaxMemory>>20)
+		return false
+	}
 	if expanded&1023 != 0 {
 		return true
 	}
+	// expanded == 0: a breadth-first round boundary; always look.
 	if err := s.ctx.Err(); err != nil {
 		s.stopped = "interrupted"
 		return false
@@ -224,83 +264,10 @@ func (s *search) check(expanded int64, queue int64, depth int) bool {
 		s.lastProg = now
 		s.opts.Progress(Stats{
 			States: int64(s.st.len()), Transitions: s.res.Transitions, Terminal: s.res.Terminal,
-			Depth: depth, Queue: queue, StoreBytes: s.st.bytes(), Elapsed: now.Sub(s.start),
+			Depth: depth, Queue: queue, StoreBytes: s.memory(), Elapsed: now.Sub(s.start),
 		})
 	}
 	return true
-}
-
-func (s *search) bfs() {
-	var cur, next counts
-	cur.reset(1)
-	cur.one(0)
-	next.reset(0)
-	total := new(big.Int)
-	layered := true
-	levelStart, levelEnd := 0, 1
-	depth := 0
-	var state []byte
-	depthCut := false
-	for id := 0; id < s.st.len(); id++ {
-		if id == levelEnd {
-			depth++
-			levelStart, levelEnd = levelEnd, s.st.len()
-			cur, next = next, cur
-			next.reset(0)
-		}
-		if !s.check(int64(id), int64(s.st.len()-id), depth) {
-			break
-		}
-		state = append(state[:0], s.st.get(uint32(id))...)
-		if s.opts.MaxDepth > 0 && depth >= s.opts.MaxDepth {
-			n := 0
-			s.space.Successors(state, func([]byte, uint64) { n++ })
-			if n > 0 {
-				depthCut = true
-				continue
-			}
-		}
-		n := 0
-		s.space.Successors(state, func(nb []byte, note uint64) {
-			ev := n
-			n++
-			s.res.Transitions++
-			nid, added := s.st.insert(nb)
-			if added {
-				s.parents = append(s.parents, uint32(id))
-			}
-			if int(nid) < levelEnd {
-				layered = false
-			} else if layered {
-				next.ensure(int(nid) - levelEnd + 1)
-				next.add(int(nid)-levelEnd, &cur, id-levelStart)
-			}
-			if note != 0 {
-				s.space.Transition(state, nb, note, s.report(uint32(id), ev))
-			}
-		})
-		if n == 0 {
-			s.res.Terminal++
-			if layered {
-				cur.addTo(total, id-levelStart)
-			}
-			s.space.Terminal(state, s.report(uint32(id), -1))
-		}
-		if depth > s.res.Depth {
-			s.res.Depth = depth
-		}
-	}
-	if depthCut && s.stopped == "" {
-		s.stopped = fmt.Sprintf("depth limit (--max-depth %d) reached", s.opts.MaxDepth)
-	}
-	if layered {
-		s.res.Executions = total
-	} else if s.stopped == "" {
-		s.res.Executions = s.countPaths()
-		if s.res.Executions == nil {
-			s.res.ExecutionsNote = "not counted: the state graph has a cycle"
-		}
-	}
 }
 
 // countPaths counts the paths from the initial state to states with no
@@ -327,7 +294,7 @@ func (s *search) countPaths() *big.Int {
 		buf = append(buf[:0], s.st.get(id)...)
 		var out []uint32
 		s.space.Successors(buf, func(nb []byte, _ uint64) {
-			c, ok := s.st.lookup(nb)
+			c, ok := s.st.lookup(nb, s.st.hash(nb))
 			if !ok {
 				panic("explore: internal error: a successor is missing from the complete store")
 			}
@@ -402,9 +369,10 @@ func (s *search) dfs() {
 			ev := n
 			n++
 			s.res.Transitions++
-			nid, added := s.st.insert(nb)
+			nid, added := s.st.insert(nb, s.st.hash(nb))
 			if added {
 				s.parents = append(s.parents, f.id)
+				s.events = append(s.events, uint16(ev))
 				done = append(done, false)
 				cnt.ensure(int(nid) + 1)
 			}
@@ -462,27 +430,18 @@ func (s *search) dfs() {
 
 // path rebuilds the event indices leading to an occurrence.
 func (s *search) path(o occurrence) []int {
-	var ids []uint32
-	for id := o.state; id != ^uint32(0); id = s.parents[id] {
-		ids = append(ids, id)
-	}
 	var p []int
-	for i := len(ids) - 1; i > 0; i-- {
-		from, to := s.st.get(ids[i]), s.st.get(ids[i-1])
-		k, found := 0, -1
-		s.space.Successors(from, func(nb []byte, _ uint64) {
-			if found < 0 && bytes.Equal(nb, to) {
-				found = k
-			}
-			k++
-		})
-		if found < 0 {
-			panic("explore: internal error: a stored parent does not lead to its child")
-		}
-		p = append(p, found)
+	for id := o.state; id != 0; id = s.parents[id] {
+		p = append(p, int(s.events[id]))
 	}
+	slices.Reverse(p)
 	if o.event >= 0 {
 		p = append(p, o.event)
 	}
 	return p
+}
+
+// memory is what the store and the per-state arrays hold.
+func (s *search) memory() int64 {
+	return s.st.bytes() + int64(cap(s.parents))*4 + int64(cap(s.events))*2
 }

@@ -32,9 +32,8 @@ func (s *store) bytes() int64 {
 	return int64(cap(s.arena)) + int64(cap(s.offs))*8 + int64(cap(s.table))*8
 }
 
-// insert returns the id of b, adding it when it is new.
-func (s *store) insert(b []byte) (id uint32, added bool) {
-	h := maphash.Bytes(s.seed, b)
+// insert returns the id of b (whose hash is h), adding it when it is new.
+func (s *store) insert(b []byte, h uint64) (id uint32, added bool) {
 	tag := h >> 32 << 32
 	for i := h & s.mask; ; i = (i + 1) & s.mask {
 		e := s.table[i]
@@ -57,9 +56,8 @@ func (s *store) insert(b []byte) (id uint32, added bool) {
 	}
 }
 
-// lookup returns the id of b, if it is stored.
-func (s *store) lookup(b []byte) (uint32, bool) {
-	h := maphash.Bytes(s.seed, b)
+// lookup returns the id of b (whose hash is h), if it is stored.
+func (s *store) lookup(b []byte, h uint64) (uint32, bool) {
 	tag := h >> 32 << 32
 	for i := h & s.mask; ; i = (i + 1) & s.mask {
 		e := s.table[i]

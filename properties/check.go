@@ -193,6 +193,11 @@ type Report struct {
 	ElapsedSeconds  float64     `json:"elapsed_seconds"`
 	StatesPerSecond float64     `json:"states_per_second"`
 	StoreBytes      int64       `json:"store_bytes"`
+	Workers         int         `json:"workers"`
+	Store           string      `json:"store"`
+	// CollisionProbability is, for the fingerprint store, the estimated
+	// probability that two different states were merged.
+	CollisionProbability float64 `json:"collision_probability,omitempty"`
 }
 
 // Check explores every execution of sys and checks every property on
@@ -212,26 +217,30 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 	eo := opts.Explore
 	eo.Keep = max(opts.Witnesses, 1)
 	sp := newSpace(sys, opts.AllViolations, opts.Reduce)
+	eo.NewSpace = func() explore.Space { return newSpace(sys, opts.AllViolations, opts.Reduce) }
 	res, err := explore.Run(ctx, sp, eo)
 	if err != nil {
 		return nil, err
 	}
 	rep = &Report{
-		Config:         sys.Config.Name,
-		Algorithm:      sys.Algorithm().Name(),
-		Strategy:       eo.Strategy.String(),
-		Reduction:      reduction(opts.Reduce),
-		States:         res.States,
-		Transitions:    res.Transitions,
-		Executions:     res.Executions,
-		ExecutionsNote: res.ExecutionsNote,
-		TerminalStates: res.Terminal,
-		Depth:          res.Depth,
-		Snapshots:      []Snapshot{},
-		Violations:     []Violation{},
-		Stopped:        res.Stopped,
-		ElapsedSeconds: res.Elapsed.Seconds(),
-		StoreBytes:     res.StoreBytes,
+		Config:               sys.Config.Name,
+		Algorithm:            sys.Algorithm().Name(),
+		Strategy:             eo.Strategy.String(),
+		Reduction:            reduction(opts.Reduce),
+		States:               res.States,
+		Transitions:          res.Transitions,
+		Executions:           res.Executions,
+		ExecutionsNote:       res.ExecutionsNote,
+		TerminalStates:       res.Terminal,
+		Depth:                res.Depth,
+		Snapshots:            []Snapshot{},
+		Violations:           []Violation{},
+		Stopped:              res.Stopped,
+		ElapsedSeconds:       res.Elapsed.Seconds(),
+		StoreBytes:           res.StoreBytes,
+		Workers:              max(eo.Workers, 1),
+		Store:                storeName(eo.Fingerprints),
+		CollisionProbability: res.CollisionProbability,
 	}
 	if s := res.Elapsed.Seconds(); s > 0 {
 		rep.StatesPerSecond = float64(res.States) / s
@@ -354,4 +363,11 @@ func reduction(on bool) string {
 		return "por"
 	}
 	return "none"
+}
+
+func storeName(fp bool) string {
+	if fp {
+		return "fingerprint"
+	}
+	return "exact"
 }

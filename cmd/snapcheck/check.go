@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -37,7 +38,10 @@ type checkOptions struct {
 	quiet         bool
 	out           string
 	witnessOpts
-	por bool
+	por       bool
+	workers   int
+	store     string
+	maxMemory int64
 }
 
 func checkFlags() (*pflag.FlagSet, *checkOptions) {
@@ -50,6 +54,9 @@ func checkFlags() (*pflag.FlagSet, *checkOptions) {
 	fs.DurationVar(&o.timeLimit, "time-limit", 0, "stop after this long, e.g. 30s or 5m (0: no limit); exit 3")
 	fs.BoolVar(&o.allViolations, "all-violations", false, "keep every distinct violation, not only the first of each property")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines on stderr")
+	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "goroutines expanding states (breadth-first search); results are identical for every number")
+	fs.StringVar(&o.store, "store", "exact", "visited-state store: exact (whole states, no merging ever) or fingerprint (64-bit fingerprints, far less memory, reports its collision probability)")
+	fs.Int64Var(&o.maxMemory, "max-memory", defaultMaxMemoryMB(), "stop (exit 3) when the search would hold more than this many MB (default: 3/4 of this machine's memory)")
 	fs.BoolVar(&o.por, "por", false, "partial-order reduction: the same verdicts and distinct snapshots from fewer states (figures are the reduced graph's)")
 	fs.StringVar(&o.out, "out", "snapcheck-traces", "folder for counterexample trace files (one per violated property), created if needed")
 	witnessFlags(fs, &o.witnessOpts)
@@ -70,6 +77,18 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	default:
 		return fail(stderr, "check", fmt.Errorf("--strategy: must be bfs or dfs, got %q", o.strategy))
 	}
+	if o.store != "exact" && o.store != "fingerprint" {
+		return fail(stderr, "check", fmt.Errorf("--store: must be exact or fingerprint, got %q", o.store))
+	}
+	if o.workers < 1 {
+		return fail(stderr, "check", fmt.Errorf("--workers: must be at least 1, got %d", o.workers))
+	}
+	if o.store == "fingerprint" && o.strategy != "bfs" {
+		return fail(stderr, "check", fmt.Errorf("--store fingerprint needs --strategy bfs"))
+	}
+	if o.maxMemory < 0 {
+		return fail(stderr, "check", fmt.Errorf("--max-memory must not be negative"))
+	}
 	if o.maxStates < 0 || o.maxDepth < 0 || o.timeLimit < 0 {
 		return fail(stderr, "check", fmt.Errorf("--max-states, --max-depth and --time-limit must not be negative"))
 	}
@@ -82,10 +101,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		Reduce:        o.por,
 		Witnesses:     o.witnessSample,
 		Explore: explore.Options{
-			Strategy:  strategy,
-			MaxStates: o.maxStates,
-			MaxDepth:  o.maxDepth,
-			TimeLimit: o.timeLimit,
+			Strategy:     strategy,
+			MaxStates:    o.maxStates,
+			MaxDepth:     o.maxDepth,
+			TimeLimit:    o.timeLimit,
+			Workers:      o.workers,
+			Fingerprints: o.store == "fingerprint",
+			MaxMemory:    o.maxMemory << 20,
 		},
 	}
 	if !o.quiet {
@@ -149,7 +171,13 @@ func printReport(w io.Writer, sys *model.System, rep *properties.Report) {
 		fmt.Fprintf(w, "  executions    %s\n", rep.ExecutionsNote)
 	}
 	fmt.Fprintf(w, "  depth         %d events\n", rep.Depth)
-	fmt.Fprintf(w, "  time          %.3f s (%s states/s)\n", rep.ElapsedSeconds, thousands(int64(rep.StatesPerSecond)))
+	fmt.Fprintf(w, "  time          %.3f s (%s states/s, %d worker(s))\n", rep.ElapsedSeconds, thousands(int64(rep.StatesPerSecond)), rep.Workers)
+	if rep.States > 0 {
+		fmt.Fprintf(w, "  memory        %s bytes in the %s store (%.1f bytes/state)\n", thousands(rep.StoreBytes), rep.Store, float64(rep.StoreBytes)/float64(rep.States))
+	}
+	if rep.Store == "fingerprint" {
+		fmt.Fprintf(w, "  fingerprints  probability that two states were merged: %.2g (optimistic estimate, as TLC computes it)\n", rep.CollisionProbability)
+	}
 	fmt.Fprintf(w, "Distinct recorded snapshots: %d\n", len(rep.Snapshots))
 	for _, s := range rep.Snapshots {
 		fmt.Fprintf(w, "  %-4s %s  (total $%d)\n", s.ID, s.Format(t), s.Total())
@@ -244,4 +272,20 @@ func safeName(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// defaultMaxMemoryMB is three quarters of the machine's memory, or 0 (no
+// limit) when it cannot be read.
+func defaultMaxMemoryMB() int64 {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		var kb int64
+		if _, err := fmt.Sscanf(line, "MemTotal: %d kB", &kb); err == nil {
+			return kb / 1024 * 3 / 4
+		}
+	}
+	return 0
 }
