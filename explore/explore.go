@@ -3,10 +3,10 @@ package explore
 import (
 	"context"
 	"errors"
-	"math"
-	"slices"
 	"fmt"
+	"math"
 	"math/big"
+	"slices"
 	"time"
 )
 
