@@ -221,6 +221,28 @@ func writeSnapshotText(ew *errWriter, x *properties.Execution, s int, sid string
 	}
 	if x.CompleteAt[s] >= 0 {
 		ew.printf("  (the bank holds $%d)\n", x.Sys.Total())
+		return
+	}
+	// Not complete: say where each node stands at the end.
+	fin := x.Final()
+	for i, id := range t.Nodes {
+		r := fin.Rec[s*len(t.Nodes)+i]
+		switch {
+		case !r.Recorded:
+			ew.printf("  at the end, node %s has not recorded %s\n", id, sid)
+		case !r.Done:
+			var open []string
+			for _, c := range t.In[i] {
+				if fin.Recording[s*len(t.Chans)+c] {
+					open = append(open, t.ChannelName(c))
+				}
+			}
+			what := "has not finished it"
+			if len(open) > 0 {
+				what += "; still recording " + strings.Join(open, ", ")
+			}
+			ew.printf("  at the end, node %s %s\n", id, what)
+		}
 	}
 }
 
