@@ -1,6 +1,7 @@
 package counterexamples
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -145,10 +146,13 @@ func Analyze(tr *Trace, o *Outcome) *Analysis {
 // WriteJSON renders the replayed trace as one indented JSON document: the
 // trace and its Analysis.
 func WriteJSON(w io.Writer, tr *Trace, o *Outcome) error {
-	b, err := json.MarshalIndent(Analyze(tr, o), "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // "a->b" stays readable
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(Analyze(tr, o)); err != nil {
 		return fmt.Errorf("show: encode json: %w", err)
 	}
-	_, err = w.Write(append(b, '\n'))
+	_, err := w.Write(b.Bytes())
 	return err
 }
