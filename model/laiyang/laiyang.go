@@ -186,3 +186,18 @@ func (a LaiYang) finishIfDone(n *model.Node, l layout, s int) {
 		n.SetReg(l.want(s, q), 0)
 	}
 }
+
+// MaySendControl reports whether node n may still send a control message
+// on its outgoing channel ch: only while it has some snapshot left to
+// record, since recording is the only time it sends them. It makes the
+// explorer's partial-order reduction (model.ControlPlanner) effective.
+func (a LaiYang) MaySendControl(n *model.Node, ch int) bool {
+	for s := 0; s < n.Snapshots(); s++ {
+		if !n.Recorded(s) {
+			return true
+		}
+	}
+	return false
+}
+
+var _ model.ControlPlanner = LaiYang{}
