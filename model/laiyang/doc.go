@@ -43,4 +43,9 @@
 // got and want are cleared when the node finishes s, since no white
 // transfer of s can arrive after that; clearing what is no longer needed
 // lets the explorer merge states that differ only in spent counters.
+//
+// LaiYang also implements model.ControlPlanner: a node sends control
+// messages only when it records, so once it has recorded every snapshot it
+// sends none, which lets partial-order reduction (snapcheck check --por)
+// prune interleavings.
 package laiyang
