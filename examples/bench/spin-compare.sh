@@ -51,7 +51,7 @@ trap 'rm -rf "$work"' EXIT INT TERM
 now() { date +%s.%N; }
 
 # best T BEST: the smaller of two times in seconds (BEST may be empty).
-best() { python3 -c "import sys; print(min(float(x) for x in sys.argv[1:] if x))" "$1" "$2"; }
+best() { python3 -c "import sys; print(f'{min(float(x) for x in sys.argv[1:] if x):.3f}')" "$1" "$2"; }
 
 # field FILE EXPR: evaluates a Python expression over the JSON document j
 # read from FILE (the last line for a .jsonl file).
