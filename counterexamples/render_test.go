@@ -405,3 +405,23 @@ func TestDOTWithGraphviz(t *testing.T) {
 		}
 	}
 }
+
+// TestTextWitnessWithViolation: a witness trace whose execution violates a
+// property says so in its verdict.
+func TestTextWitnessWithViolation(t *testing.T) {
+	tr := readCorpus(t, "late-markers-conservation.trace.json")
+	tr.Kind, tr.Property, tr.Snapshot, tr.Message, tr.Recorded, tr.Correct = KindWitness, "", "", "", nil, nil
+	out, err := Replay(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Reproduced || len(out.Problems) == 0 {
+		t.Fatalf("reproduced %v, problems %+v", out.Reproduced, out.Problems)
+	}
+	text := string(render(t, "text", tr, out))
+	for _, want := range []string{"Verdict: violation — the trace records none, but the execution violates 2 propert(ies).", "Violated: conservation — ", "Violated: consistent-cut — "} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text does not say %q", want)
+		}
+	}
+}

@@ -47,12 +47,18 @@ func WriteText(w io.Writer, tr *Trace, o *Outcome) error {
 		ew.printf("Verdict: violation of %s reproduced — %s\n", p.Property, p.Message)
 	case tr.Kind == KindCounterexample:
 		ew.printf("Verdict: the recorded violation of %s is NOT reproduced by this execution.\n", tr.Property)
+	default:
+		ew.printf("Verdict: violation — the trace records none, but the execution violates %d propert(ies).\n", len(o.Problems))
+	}
+	also := "Violated"
+	if tr.Kind == KindCounterexample {
+		also = "Also violated"
 	}
 	for _, p := range o.Problems {
 		if tr.Kind == KindCounterexample && p.Property == tr.Property && (tr.Snapshot == "" || p.Snapshot == tr.Snapshot) {
 			continue
 		}
-		ew.printf("Also violated: %s — %s\n", p.Property, p.Message)
+		ew.printf("%s: %s — %s\n", also, p.Property, p.Message)
 	}
 	for s := range t.Snapshots {
 		if x.CompleteAt[s] < 0 {

@@ -244,3 +244,15 @@ func TestShowOutputFile(t *testing.T) {
 		t.Errorf("-o into a missing folder: exit %d, %q", code, stderr)
 	}
 }
+
+// TestReplayWitnessWithViolation: a witness trace whose execution violates
+// a property exits 1 and lists the violations.
+func TestReplayWitnessWithViolation(t *testing.T) {
+	path := tampered(t, "late-markers-conservation.trace.json", func(s string) string {
+		return strings.Replace(s, `"kind": "counterexample"`, `"kind": "witness"`, 1)
+	})
+	code, stdout, stderr := runCLI("replay", "--quiet", path)
+	if code != exitViolation || !strings.Contains(stdout, "the witness trace replays but shows 2 violation(s)") {
+		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
