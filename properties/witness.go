@@ -52,6 +52,9 @@ type Witness struct {
 	// and since markers do not constrain the verdict (SPEC §5.6) the
 	// witness is replayed on the bank alone (sends and transfer receives).
 	ModelReplay bool
+	// CrossingMarker is, when ModelReplay is false, the first such control
+	// message's send and receive events; else -1, -1.
+	CrossingMarker [2]int
 	// SameFinal reports that the witness order, replayed through the
 	// model, ends in exactly the real final model state, algorithm state
 	// and ghost information included (the verdict compares only the bank).
@@ -88,7 +91,7 @@ func (w *Witness) Sequence() string {
 // 6 of SPEC §2 on the execution.
 func (x *Execution) Witness(s int) *Witness {
 	t := &x.Sys.Topo
-	w := &Witness{Snapshot: t.Snapshots[s], FailedEvent: -1, ActualAt: -1, Blocking: [2]int{-1, -1}}
+	w := &Witness{Snapshot: t.Snapshots[s], FailedEvent: -1, ActualAt: -1, Blocking: [2]int{-1, -1}, CrossingMarker: [2]int{-1, -1}}
 	if x.CompleteAt[s] < 0 {
 		w.Reason = fmt.Sprintf("snapshot %s did not complete in this execution, so it is not judged", w.Snapshot)
 		return w
@@ -106,8 +109,9 @@ func (x *Execution) Witness(s int) *Witness {
 	}
 	w.ModelReplay = true
 	for _, m := range h.markers {
-		if pre(m.To) && !pre(m.From) {
+		if pre(m.To) && !pre(m.From) && (w.ModelReplay || m.To < w.CrossingMarker[1]) {
 			w.ModelReplay = false
+			w.CrossingMarker = [2]int{m.From, m.To}
 		}
 	}
 	var r replayer = &modelReplay{x: x, st: x.Sys.Initial()}
@@ -383,6 +387,11 @@ func WriteWitness(w io.Writer, x *Execution, s int) error {
 		line(k)
 	}
 	fmt.Fprintf(&b, "In short: %s\n", wt.Sequence())
+	if !wt.ModelReplay && wt.CrossingMarker[0] >= 0 {
+		m := wt.CrossingMarker
+		fmt.Fprintf(&b, "The marker sent at event %d (POST) is received at event %d (PRE): no PRE-first order runs through the model,\n", m[0]+1, m[1]+1)
+		fmt.Fprintf(&b, "so the witness is replayed on the bank alone (markers do not constrain feasibility, SPEC §5.6).\n")
+	}
 	switch {
 	case !wt.Feasible:
 		fmt.Fprintf(&b, "Verdict: not feasible — %s.\n", wt.Reason)
