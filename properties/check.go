@@ -258,7 +258,7 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 					return nil, err
 				}
 				if i == 0 {
-					snap.SnapshotValue = snapshotAtEnd(x)
+					snap.SnapshotValue = snapshotAtEnd(x, rest)
 				}
 				snap.Executions = append(snap.Executions, evs)
 			}
@@ -314,12 +314,13 @@ func resolveWith(sys *model.System, ex *model.Expander, path []int) ([]model.Eve
 	return evs, x, nil
 }
 
-// snapshotAtEnd is the value of the snapshot completed by the last event.
-func snapshotAtEnd(x *Execution) SnapshotValue {
+// snapshotAtEnd is the value with the given key of a snapshot completed
+// by the last event (one event may complete several snapshots).
+func snapshotAtEnd(x *Execution, key string) SnapshotValue {
 	last := len(x.Events) - 1
 	for s, k := range x.CompleteAt {
-		if k == last {
-			return x.Recorded(s)
+		if v := x.Recorded(s); k == last && v.Key() == key {
+			return v
 		}
 	}
 	panic("properties: internal error: the path does not end at a completion")

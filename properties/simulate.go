@@ -113,7 +113,7 @@ func Simulate(ctx context.Context, sys *model.System, opts SimulateOptions) (rep
 			if err != nil {
 				return nil, err
 			}
-			rep.Snapshots = append(rep.Snapshots, Snapshot{SnapshotValue: snapshotAtEnd(x), Executions: [][]model.Event{evs}})
+			rep.Snapshots = append(rep.Snapshots, Snapshot{SnapshotValue: snapshotAtEnd(x, rest), Executions: [][]model.Event{evs}})
 		case keyViolation:
 			prop, _, _ := strings.Cut(rest, "\x00")
 			evs, x, err := resolve(sys, f.Path)
