@@ -1,0 +1,633 @@
+package explore
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// graph is a hand-written Space over numbered states: succ lists each
+// state's successors in event order (repeats are distinct events leading
+// to the same state), trans and term say what a transition or a terminal
+// state reports.
+type graph struct {
+	succ  func(n int) []int
+	trans func(from, to, ev int) []Finding // nil: nothing
+	term  func(n int) []Finding            // nil: nothing
+	// hook, when set, is called on every expansion.
+	hook func(n int)
+}
+
+func enc(n int) []byte { return binary.AppendUvarint(nil, uint64(n)) }
+
+func dec(b []byte) int {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || k != len(b) {
+		panic(fmt.Sprintf("bad state encoding %x", b))
+	}
+	return int(n)
+}
+
+func (g *graph) Initial(dst []byte) []byte { return binary.AppendUvarint(dst, 0) }
+
+func (g *graph) Successors(state []byte, emit func([]byte, uint64)) {
+	n := dec(state)
+	if g.hook != nil {
+		g.hook(n)
+	}
+	for ev, m := range g.succ(n) {
+		var note uint64
+		if g.trans != nil && len(g.trans(n, m, ev)) > 0 {
+			note = uint64(ev) + 1
+		}
+		emit(enc(m), note)
+	}
+}
+
+func (g *graph) Transition(from, to []byte, note uint64, report func(Finding)) {
+	for _, f := range g.trans(dec(from), dec(to), int(note)-1) {
+		report(f)
+	}
+}
+
+func (g *graph) Terminal(state []byte, report func(Finding)) {
+	if g.term == nil {
+		return
+	}
+	for _, f := range g.term(dec(state)) {
+		report(f)
+	}
+}
+
+// adjacency is a graph given as a list of successor lists.
+func adjacency(adj [][]int) *graph {
+	return &graph{succ: func(n int) []int { return adj[n] }}
+}
+
+// grid is the a×b grid DAG: from (i, j) to (i+1, j) and (i, j+1). It has
+// (a+1)(b+1) states, a(b+1)+b(a+1) transitions and C(a+b, a) paths.
+func grid(a, b int) *graph {
+	return &graph{succ: func(n int) []int {
+		i, j := n/(b+1), n%(b+1)
+		var out []int
+		if i < a {
+			out = append(out, (i+1)*(b+1)+j)
+		}
+		if j < b {
+			out = append(out, n+1)
+		}
+		return out
+	}}
+}
+
+// diamonds is a chain of k diamonds, s → a, s → b, a → s', b → s': 3k+1
+// states, 4k transitions, 2^k paths, layered. With shortcut, each diamond
+// also has a → b, which makes the graph non-layered and 3^k paths.
+func diamonds(k int, shortcut bool) *graph {
+	return &graph{succ: func(n int) []int {
+		d, r := n/3, n%3
+		if d == k {
+			return nil
+		}
+		switch r {
+		case 0:
+			return []int{n + 1, n + 2}
+		case 1:
+			if shortcut {
+				return []int{n + 2, n + 1}
+			}
+			return []int{n + 2}
+		}
+		return []int{n + 1}
+	}}
+}
+
+// reference is what a search must find, computed the plain way.
+type reference struct {
+	states, transitions, terminal int64
+	depth                         int
+	executions                    *big.Int // nil on a cycle
+	dist                          map[int]int
+	// per finding key: count, violation, and the length of its shortest
+	// occurrence.
+	count    map[string]int64
+	viol     map[string]bool
+	shortest map[string]int
+}
+
+func referenceOf(g *graph) *reference {
+	r := &reference{dist: map[int]int{0: 0}, count: map[string]int64{}, viol: map[string]bool{}, shortest: map[string]int{}}
+	note := func(f Finding, length int) {
+		r.count[f.Key]++
+		r.viol[f.Key] = f.Violation
+		if l, ok := r.shortest[f.Key]; !ok || length < l {
+			r.shortest[f.Key] = length
+		}
+	}
+	queue := []int{0}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		succ := g.succ(n)
+		if r.dist[n] > r.depth {
+			r.depth = r.dist[n]
+		}
+		if len(succ) == 0 {
+			r.terminal++
+			if g.term != nil {
+				for _, f := range g.term(n) {
+					note(f, r.dist[n])
+				}
+			}
+		}
+		for ev, m := range succ {
+			r.transitions++
+			if g.trans != nil {
+				for _, f := range g.trans(n, m, ev) {
+					note(f, r.dist[n]+1)
+				}
+			}
+			if _, ok := r.dist[m]; !ok {
+				r.dist[m] = r.dist[n] + 1
+				queue = append(queue, m)
+			}
+		}
+	}
+	r.states = int64(len(r.dist))
+	// Paths to terminal states, memoised; nil on a cycle.
+	memo := map[int]*big.Int{}
+	open := map[int]bool{}
+	var paths func(n int) *big.Int
+	paths = func(n int) *big.Int {
+		if p, ok := memo[n]; ok {
+			return p
+		}
+		if open[n] {
+			return nil
+		}
+		open[n] = true
+		defer delete(open, n)
+		succ := g.succ(n)
+		p := new(big.Int)
+		if len(succ) == 0 {
+			p.SetInt64(1)
+		}
+		for _, m := range succ {
+			q := paths(m)
+			if q == nil {
+				return nil
+			}
+			p.Add(p, q)
+		}
+		memo[n] = p
+		return p
+	}
+	r.executions = paths(0)
+	return r
+}
+
+func mustRun(t *testing.T, ctx context.Context, sp Space, opts Options) *Result {
+	t.Helper()
+	res, err := Run(ctx, sp, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// strategies are the searches every complete result must agree across.
+func strategies(g func() *graph) map[string]Options {
+	return map[string]Options{
+		"bfs":              {Strategy: BFS},
+		"dfs":              {Strategy: DFS},
+		"bfs-3-workers":    {Strategy: BFS, Workers: 3, NewSpace: func() Space { return g() }},
+		"bfs-fingerprints": {Strategy: BFS, Fingerprints: true},
+	}
+}
+
+// checkAgainst compares a complete search with the reference.
+func checkAgainst(t *testing.T, name string, g *graph, res *Result, ref *reference, opts Options) {
+	t.Helper()
+	if !res.Complete || res.Stopped != "" {
+		t.Errorf("%s: complete %v, stopped %q", name, res.Complete, res.Stopped)
+	}
+	if res.States != ref.states || res.Transitions != ref.transitions || res.Terminal != ref.terminal {
+		t.Errorf("%s: states %d, transitions %d, terminal %d; want %d, %d, %d",
+			name, res.States, res.Transitions, res.Terminal, ref.states, ref.transitions, ref.terminal)
+	}
+	if opts.Strategy == BFS && res.Depth != ref.depth {
+		t.Errorf("%s: depth %d, want %d", name, res.Depth, ref.depth)
+	}
+	switch {
+	case ref.executions == nil:
+		if res.Executions != nil || res.ExecutionsNote == "" {
+			t.Errorf("%s: executions %v (%q) on a cyclic graph, want none and a note", name, res.Executions, res.ExecutionsNote)
+		}
+	case res.Executions == nil:
+		// The fingerprint store cannot count a non-layered graph again,
+		// and must say so.
+		if !opts.Fingerprints || !strings.Contains(res.ExecutionsNote, "not layered") {
+			t.Errorf("%s: executions not counted (%q), want %v", name, res.ExecutionsNote, ref.executions)
+		}
+	case res.Executions.Cmp(ref.executions) != 0:
+		t.Errorf("%s: executions %v, want %v", name, res.Executions, ref.executions)
+	}
+	got := map[string]int64{}
+	for _, f := range res.Findings {
+		got[f.Key] = f.Count
+		if f.Violation != ref.viol[f.Key] {
+			t.Errorf("%s: finding %s violation %v", name, f.Key, f.Violation)
+		}
+		keep := max(opts.Keep, 1)
+		if want := min(int64(keep), f.Count); int64(len(f.Paths)) != want {
+			t.Errorf("%s: finding %s has %d paths, want %d", name, f.Key, len(f.Paths), want)
+		}
+		seen := map[string]bool{}
+		for i, p := range f.Paths {
+			checkPath(t, name, g, f, p)
+			k := fmt.Sprint(p)
+			if seen[k] {
+				t.Errorf("%s: finding %s: path %v kept twice", name, f.Key, p)
+			}
+			seen[k] = true
+			if i == 0 && opts.Strategy == BFS && len(p) != ref.shortest[f.Key] {
+				t.Errorf("%s: finding %s: first path %v has %d events, the shortest has %d", name, f.Key, p, len(p), ref.shortest[f.Key])
+			}
+		}
+	}
+	if !reflect.DeepEqual(got, ref.count) {
+		t.Errorf("%s: findings %v, want %v", name, got, ref.count)
+	}
+}
+
+// checkPath follows a path's event indices from the initial state and
+// checks that it ends with an occurrence of the finding.
+func checkPath(t *testing.T, name string, g *graph, f *Found, p []int) {
+	t.Helper()
+	n := 0
+	for i, ev := range p {
+		succ := g.succ(n)
+		if ev < 0 || ev >= len(succ) {
+			t.Errorf("%s: finding %s: path %v: event %d of state %d does not exist", name, f.Key, p, ev, n)
+			return
+		}
+		if i == len(p)-1 && g.trans != nil {
+			for _, x := range g.trans(n, succ[ev], ev) {
+				if x.Key == f.Key {
+					return // a transition occurrence
+				}
+			}
+		}
+		n = succ[ev]
+	}
+	if len(g.succ(n)) != 0 || g.term == nil {
+		t.Errorf("%s: finding %s: path %v ends at state %d, which does not report it", name, f.Key, p, n)
+		return
+	}
+	for _, x := range g.term(n) {
+		if x.Key == f.Key {
+			return
+		}
+	}
+	t.Errorf("%s: finding %s: path %v ends at state %d, which does not report it", name, f.Key, p, n)
+}
+
+// withFindings adds terminal and transition findings to a graph.
+func withFindings(g *graph) *graph {
+	g.term = func(n int) []Finding {
+		return []Finding{{Key: fmt.Sprintf("end%d", n%3), Violation: n%3 == 0}}
+	}
+	g.trans = func(from, to, ev int) []Finding {
+		if (from+to+ev)%4 != 0 {
+			return nil
+		}
+		return []Finding{{Key: fmt.Sprintf("edge%d", (from*to)%5), Violation: true}, {Key: "any-edge"}}
+	}
+	return g
+}
+
+func TestKnownGraphs(t *testing.T) {
+	for _, tc := range []struct {
+		name                string
+		g                   func() *graph
+		states, transitions int64
+		executions          string // "" on a cycle
+		layered             bool
+	}{
+		{"single state", func() *graph { return adjacency([][]int{{}}) }, 1, 0, "1", true},
+		{"grid 4x6", func() *graph { return withFindings(grid(4, 6)) }, 35, 4*7 + 6*5, "210", true},
+		{"grid 12x12", func() *graph { return withFindings(grid(12, 12)) }, 169, 2 * 12 * 13, "2704156", true},
+		// 0→1→2→3 and 0→2, 1→3, 0→5→4, 2→4: 2 is both one and two events
+		// deep, so BFS levels do not match path lengths.
+		{"non-layered", func() *graph {
+			return withFindings(adjacency([][]int{{1, 2, 5}, {2, 3}, {3, 4}, {4}, {}, {4}}))
+		}, 6, 9, "6", false},
+		// An edge back to an earlier level: 0→6 directly and 0→1→2→6.
+		{"edge to an earlier level", func() *graph {
+			return withFindings(adjacency([][]int{{1, 6}, {2}, {6, 7}, {}, {}, {}, {7, 7}, {}}))
+		}, 5, 7, "5", false},
+		{"repeated events", func() *graph { return withFindings(adjacency([][]int{{1, 1, 2}, {2, 2}, {}})) }, 3, 5, "5", false},
+		{"cycle", func() *graph { return withFindings(adjacency([][]int{{1}, {2, 3}, {0}, {}})) }, 4, 4, "", false},
+		{"self loop", func() *graph { return withFindings(adjacency([][]int{{0, 1}, {}})) }, 2, 2, "", false},
+		// 2^70 and 3^45 paths: beyond 64 bits.
+		{"70 diamonds", func() *graph { return withFindings(diamonds(70, false)) }, 211, 280, new(big.Int).Lsh(big.NewInt(1), 70).String(), true},
+		{"45 diamonds with shortcuts", func() *graph { return withFindings(diamonds(45, true)) }, 136, 225, new(big.Int).Exp(big.NewInt(3), big.NewInt(45), nil).String(), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ref := referenceOf(tc.g())
+			if ref.states != tc.states || ref.transitions != tc.transitions {
+				t.Fatalf("reference: %d states, %d transitions; want %d, %d", ref.states, ref.transitions, tc.states, tc.transitions)
+			}
+			if (ref.executions == nil) != (tc.executions == "") || ref.executions != nil && ref.executions.String() != tc.executions {
+				t.Fatalf("reference executions %v, want %q", ref.executions, tc.executions)
+			}
+			for name, opts := range strategies(tc.g) {
+				for _, keep := range []int{0, 3} {
+					opts.Keep = keep
+					g := tc.g()
+					res := mustRun(t, context.Background(), g, opts)
+					checkAgainst(t, fmt.Sprintf("%s keep %d", name, keep), g, res, ref, opts)
+				}
+			}
+			if tc.executions != "" && tc.layered != isLayered(tc.g()) {
+				t.Errorf("the test's graph layered = %v, want %v", !tc.layered, tc.layered)
+			}
+		})
+	}
+}
+
+// isLayered reports whether every edge goes from BFS level d to d+1.
+func isLayered(g *graph) bool {
+	ref := referenceOf(g)
+	for n, d := range ref.dist {
+		for _, m := range g.succ(n) {
+			if ref.dist[m] != d+1 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// randomGraph is a seeded random graph on n states: a DAG (edges to higher
+// numbers only) unless cyclic, with repeated events now and then.
+func randomGraph(seed uint64, n int, cyclic bool) func() *graph {
+	r := rand.New(rand.NewPCG(seed, 7))
+	adj := make([][]int, n)
+	for i := range adj {
+		if i == n-1 || r.IntN(6) == 0 {
+			continue // terminal
+		}
+		k := 1 + r.IntN(4)
+		for range k {
+			lo := i + 1
+			if cyclic && r.IntN(8) == 0 {
+				lo = 0
+			}
+			m := lo + r.IntN(min(n-lo, 12))
+			adj[i] = append(adj[i], m)
+			if r.IntN(10) == 0 {
+				adj[i] = append(adj[i], m)
+			}
+		}
+	}
+	return func() *graph { return withFindings(adjacency(adj)) }
+}
+
+// TestRandomGraphs compares every strategy with the reference on seeded
+// random graphs, with and without cycles.
+func TestRandomGraphs(t *testing.T) {
+	for seed := uint64(1); seed <= 60; seed++ {
+		n := 5 + int(seed*37%300)
+		cyclic := seed%4 == 0
+		g := randomGraph(seed, n, cyclic)
+		ref := referenceOf(g())
+		for name, opts := range strategies(g) {
+			opts.Keep = int(seed % 4)
+			gg := g()
+			res := mustRun(t, context.Background(), gg, opts)
+			checkAgainst(t, fmt.Sprintf("seed %d (%d states, cyclic %v) %s", seed, n, cyclic, name), gg, res, ref, opts)
+		}
+	}
+}
+
+// TestWorkersIdentical: any number of workers gives the same result,
+// paths included, as one.
+func TestWorkersIdentical(t *testing.T) {
+	for _, g := range []func() *graph{
+		func() *graph { return withFindings(grid(30, 30)) },
+		randomGraph(99, 3000, false),
+		randomGraph(100, 3000, true),
+	} {
+		one := mustRun(t, context.Background(), g(), Options{Keep: 2})
+		for _, nw := range []int{2, 3, 8} {
+			many := mustRun(t, context.Background(), g(), Options{Keep: 2, Workers: nw, NewSpace: func() Space { return g() }})
+			one.Elapsed, many.Elapsed = 0, 0
+			one.StoreBytes, many.StoreBytes = 0, 0
+			if !reflect.DeepEqual(one, many) {
+				t.Errorf("%d workers differ from one:\n%+v\n%+v", nw, many, one)
+			}
+		}
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	for name, opts := range map[string]Options{
+		"unknown strategy":         {Strategy: Strategy(7)},
+		"dfs with fingerprint":     {Strategy: DFS, Fingerprints: true},
+		"workers without NewSpace": {Workers: 2},
+	} {
+		if _, err := Run(context.Background(), grid(2, 2), opts); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// infinite is a space that never ends: n → n+1, n+2. It turns terminal
+// after a few million states so that a broken limit fails the test
+// instead of hanging it.
+func infinite() *graph {
+	return &graph{succ: func(n int) []int {
+		if n > 3_000_000 {
+			return nil
+		}
+		return []int{n + 1, n + 2}
+	}}
+}
+
+func TestLimits(t *testing.T) {
+	type limitCase struct {
+		name  string
+		g     *graph
+		opts  Options
+		ctx   func() context.Context
+		why   string
+		check func(t *testing.T, res *Result)
+	}
+	cancelled := func() context.Context {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		return ctx
+	}
+	var cases []limitCase
+	for _, s := range []Strategy{BFS, DFS} {
+		cases = append(cases,
+			limitCase{"max-states", grid(50, 50), Options{Strategy: s, MaxStates: 100}, nil, "state limit (--max-states 100)", func(t *testing.T, res *Result) {
+				if res.States < 100 || res.States >= 51*51 {
+					t.Errorf("%d states stored", res.States)
+				}
+			}},
+			limitCase{"max-depth", grid(5, 5), Options{Strategy: s, MaxDepth: 3}, nil, "depth limit (--max-depth 3)", func(t *testing.T, res *Result) {
+				if res.Depth > 3 {
+					t.Errorf("depth %d beyond the limit", res.Depth)
+				}
+				if s == BFS && res.States != 1+2+3+4 {
+					t.Errorf("%d states, want the 10 within 3 events", res.States)
+				}
+			}},
+			limitCase{"time-limit", infinite(), Options{Strategy: s, TimeLimit: time.Millisecond}, nil, "time limit (--time-limit 1ms)", nil},
+			limitCase{"cancelled", infinite(), Options{Strategy: s}, cancelled, "interrupted", nil},
+			limitCase{"stop on violation", withFindings(grid(20, 20)), Options{Strategy: s, StopOnViolation: true}, nil, "first violation", func(t *testing.T, res *Result) {
+				if !res.Violations() {
+					t.Error("stopped at a violation, yet none reported")
+				}
+			}},
+		)
+	}
+	// A context cancelled during the search.
+	for _, s := range []Strategy{BFS, DFS} {
+		ctx, cancel := context.WithCancel(context.Background())
+		g := infinite()
+		g.hook = func(n int) {
+			if n == 5000 {
+				cancel()
+			}
+		}
+		cases = append(cases, limitCase{"cancelled midway", g, Options{Strategy: s}, func() context.Context { return ctx }, "interrupted", func(t *testing.T, res *Result) {
+			if res.States < 5000 {
+				t.Errorf("%d states: stopped before the cancel", res.States)
+			}
+		}})
+		t.Cleanup(cancel)
+	}
+	for _, tc := range cases {
+		t.Run(tc.name+"-"+tc.opts.Strategy.String(), func(t *testing.T) {
+			ctx := context.Background()
+			if tc.ctx != nil {
+				ctx = tc.ctx()
+			}
+			res := mustRun(t, ctx, tc.g, tc.opts)
+			if res.Complete {
+				t.Fatalf("complete after %d states, want stopped by %s", res.States, tc.why)
+			}
+			if !strings.Contains(res.Stopped, tc.why) {
+				t.Errorf("stopped %q, want %q", res.Stopped, tc.why)
+			}
+			if res.Executions != nil || res.ExecutionsNote == "" {
+				t.Errorf("executions %v (%q) after an incomplete search", res.Executions, res.ExecutionsNote)
+			}
+			if tc.check != nil {
+				tc.check(t, res)
+			}
+		})
+	}
+	// Limits that are not reached change nothing: the grid is 10 deep.
+	for _, s := range []Strategy{BFS, DFS} {
+		ref := referenceOf(grid(5, 5))
+		opts := Options{Strategy: s, MaxDepth: 10, MaxStates: 37, TimeLimit: time.Hour}
+		g := grid(5, 5)
+		checkAgainst(t, "limits not reached "+s.String(), g, mustRun(t, context.Background(), g, opts), ref, opts)
+	}
+}
+
+// TestStoreExact stores many random byte strings, with duplicates,
+// prefixes of one another and the empty string: different strings always
+// get different ids, equal ones the same id.
+func TestStoreExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	s := newStore()
+	ids := map[string]uint32{}
+	var all [][]byte
+	for i := range 200_000 {
+		var b []byte
+		switch {
+		case i%7 == 0 && len(all) > 0:
+			b = all[r.IntN(len(all))] // a duplicate
+		case i%11 == 0 && len(all) > 0:
+			p := all[r.IntN(len(all))]
+			b = p[:r.IntN(len(p)+1)] // a prefix
+		default:
+			b = make([]byte, r.IntN(6))
+			for j := range b {
+				b[j] = byte(r.IntN(4)) // few values: many near-equal strings
+			}
+		}
+		b = bytes.Clone(b)
+		all = append(all, b)
+		id, added := s.insert(b, s.hash(b))
+		want, seen := ids[string(b)]
+		if added == seen {
+			t.Fatalf("insert %x: added %v, seen before %v", b, added, seen)
+		}
+		if seen && id != want {
+			t.Fatalf("insert %x: id %d, first stored as %d", b, id, want)
+		}
+		if !seen {
+			ids[string(b)] = id
+		}
+	}
+	if s.len() != len(ids) {
+		t.Fatalf("store holds %d states, %d distinct strings", s.len(), len(ids))
+	}
+	for str, id := range ids {
+		if got := s.get(id); string(got) != str {
+			t.Fatalf("get(%d) = %x, want %x", id, got, str)
+		}
+		if got, ok := s.lookup([]byte(str), s.hash([]byte(str))); !ok || got != id {
+			t.Fatalf("lookup(%x) = %d, %v; want %d", str, got, ok, id)
+		}
+	}
+	if _, ok := s.lookup([]byte("not stored: too long"), s.hash([]byte("not stored: too long"))); ok {
+		t.Error("lookup found a string never stored")
+	}
+}
+
+// TestStoreCollisions gives many different strings the same hash, as a
+// worst-case collision would: each is still stored on its own.
+func TestStoreCollisions(t *testing.T) {
+	s := newStore()
+	const h = 0xdeadbeef_00001234
+	var keys []string
+	for i := range 2000 {
+		keys = append(keys, fmt.Sprintf("state-%d", i))
+	}
+	keys = append(keys, "", "state-", "state-1\x00")
+	for i, k := range keys {
+		id, added := s.insert([]byte(k), h)
+		if !added || id != uint32(i) {
+			t.Fatalf("insert %q with a colliding hash: id %d, added %v; want %d, true", k, id, added, i)
+		}
+	}
+	for i, k := range keys {
+		id, ok := s.lookup([]byte(k), h)
+		if !ok || id != uint32(i) {
+			t.Fatalf("lookup %q: %d, %v; want %d", k, id, ok, i)
+		}
+		if id, added := s.insert([]byte(k), h); added || id != uint32(i) {
+			t.Fatalf("insert %q again: %d, %v", k, id, added)
+		}
+	}
+	if _, ok := s.lookup([]byte("state-2000"), h); ok {
+		t.Error("lookup found a string never stored")
+	}
+	if s.len() != len(keys) {
+		t.Errorf("%d stored, want %d", s.len(), len(keys))
+	}
+}
