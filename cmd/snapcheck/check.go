@@ -89,6 +89,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if o.maxMemory < 0 {
 		return fail(stderr, "check", fmt.Errorf("--max-memory must not be negative"))
 	}
+	if o.witnessSample < 1 {
+		return fail(stderr, "check", fmt.Errorf("--witness-sample: must be at least 1, got %d", o.witnessSample))
+	}
 	if o.maxStates < 0 || o.maxDepth < 0 || o.timeLimit < 0 {
 		return fail(stderr, "check", fmt.Errorf("--max-states, --max-depth and --time-limit must not be negative"))
 	}

@@ -94,3 +94,10 @@ func TestCheckWitnessesBadDir(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 2 naming --witnesses", code, errs)
 	}
 }
+
+func TestCheckWitnessSampleBad(t *testing.T) {
+	code, _, errs := runWitnessCLI("check", "--quiet", "--witness-sample", "0", "../../examples/two-nodes.json")
+	if code != exitBadInput || !strings.Contains(errs, "--witness-sample: must be at least 1") {
+		t.Errorf("exit %d, stderr %q; want 2 naming --witness-sample", code, errs)
+	}
+}
