@@ -14,6 +14,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/snapcheck/snapcheck/model"
+	"github.com/snapcheck/snapcheck/model/algorithms"
 )
 
 var updateWitness = flag.Bool("update-witness", false, "rewrite the witness golden files in testdata/witness")
@@ -291,7 +292,7 @@ func drawSystem(t *rapid.T, algorithm string, fifo bool) *model.System {
 		}
 		cfg.Snapshots = append(cfg.Snapshots, sp)
 	}
-	sys, err := model.Build(cfg, nil)
+	sys, err := algorithms.Build(cfg)
 	if err != nil {
 		t.Fatalf("drawn configuration is invalid: %v", err)
 	}
@@ -319,10 +320,10 @@ func drawExecution(t *rapid.T, sys *model.System) *Execution {
 }
 
 // TestWitnessAgreesWithStateChecks is SPEC §2.5 as a property: for
-// Chandy–Lamport on FIFO channels every completed snapshot of every
-// execution has a witness; for the broken variants (and Chandy–Lamport on
-// non-FIFO channels) the constructive check rejects exactly the snapshots
-// the state-based checks flag.
+// Chandy–Lamport on FIFO channels and Lai–Yang on non-FIFO ones every
+// completed snapshot of every execution has a witness; for the broken
+// variants (and Chandy–Lamport on non-FIFO channels) the constructive
+// check rejects exactly the snapshots the state-based checks flag.
 func TestWitnessAgreesWithStateChecks(t *testing.T) {
 	cases := []struct {
 		algorithm string
@@ -334,6 +335,8 @@ func TestWitnessAgreesWithStateChecks(t *testing.T) {
 		{"late-markers", true},
 		{"stop-all-on-marker", true},
 		{"no-forward", true},
+		{"lai-yang", false},
+		{"lai-yang-no-turn-red", false},
 	}
 	for _, tc := range cases {
 		name := tc.algorithm
@@ -341,6 +344,7 @@ func TestWitnessAgreesWithStateChecks(t *testing.T) {
 			name += "/non-fifo"
 		}
 		t.Run(name, func(t *testing.T) {
+			correct := tc.algorithm == "chandy-lamport" && tc.fifo || tc.algorithm == "lai-yang"
 			judged, rejected := 0, 0
 			rapid.Check(t, func(rt *rapid.T) {
 				sys := drawSystem(rt, tc.algorithm, tc.fifo)
@@ -358,8 +362,8 @@ func TestWitnessAgreesWithStateChecks(t *testing.T) {
 					if !w.Feasible {
 						rejected++
 					}
-					if tc.algorithm == "chandy-lamport" && tc.fifo && (!w.Feasible || w.ModelReplay && !w.SameFinal || len(flagged) > 0) {
-						rt.Fatalf("Chandy–Lamport snapshot %s: feasible %v (%s), same final state %v, state-based %v", w.Snapshot, w.Feasible, w.Reason, w.SameFinal, flagged)
+					if correct && (!w.Feasible || w.ModelReplay && !w.SameFinal || len(flagged) > 0) {
+						rt.Fatalf("%s: snapshot %s: feasible %v (%s), same final state %v, state-based %v", tc.algorithm, w.Snapshot, w.Feasible, w.Reason, w.SameFinal, flagged)
 					}
 					if w.Feasible != (len(flagged) == 0) {
 						rt.Fatalf("snapshot %s %s: constructive says feasible=%v (%s), state-based checks say %v",
