@@ -122,9 +122,9 @@ func (s *System) push(st *State, ch int, m Message) {
 	st.Chans[ch] = q
 }
 
-// Encode appends the canonical binary encoding of st to dst. Two states
-// are equal exactly when their encodings are.
-func (st *State) Encode(dst []byte) []byte {
+// appendStable appends the stable encoding of st that trace files' state
+// hashes are computed from; it changes only with the trace format version.
+func (st *State) appendStable(dst []byte) []byte {
 	for _, b := range st.Balance {
 		dst = binary.AppendUvarint(dst, uint64(uint32(b)))
 	}
@@ -211,6 +211,18 @@ func (r *reader) varint() int64 {
 	return v
 }
 
+func (r *reader) bits(n int) []byte {
+	k := (n + 7) / 8
+	if len(r.b) < k {
+		r.err = errDecode
+		r.b = nil
+		return make([]byte, k)
+	}
+	v := r.b[:k]
+	r.b = r.b[k:]
+	return v
+}
+
 func (r *reader) byte() byte {
 	if len(r.b) == 0 {
 		r.err = errDecode
@@ -221,7 +233,139 @@ func (r *reader) byte() byte {
 	return v
 }
 
-// Decode sets st to the state encoded in b (by Encode for this system),
+func grow[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
+}
+
+// Hash is a stable 64-bit hash (FNV-1a) of the state's canonical encoding,
+// as trace files carry it.
+func (st *State) Hash() uint64 {
+	h := fnv.New64a()
+	h.Write(st.appendStable(nil))
+	return h.Sum64()
+}
+
+// Encode appends the compact, canonical binary encoding of st to dst (the
+// explorer's store keys). Two states are equal exactly when their
+// encodings are. Small values take one byte, empty channels and recorded
+// channel states one bit, and most messages one byte.
+func (st *State) Encode(dst []byte) []byte {
+	for _, b := range st.Balance {
+		dst = binary.AppendUvarint(dst, uint64(uint32(b)))
+	}
+	for _, p := range st.PC {
+		dst = binary.AppendUvarint(dst, uint64(uint32(p)))
+	}
+	for _, r := range st.Regs {
+		dst = binary.AppendVarint(dst, r)
+	}
+	// Two bits per record: 0 not recorded, 1 recorded, 2 done.
+	var acc byte
+	for i, r := range st.Rec {
+		var v byte
+		if r.Recorded {
+			v = 1
+			if r.Done {
+				v = 2
+			}
+		}
+		acc |= v << (2 * (i % 4))
+		if i%4 == 3 || i == len(st.Rec)-1 {
+			dst = append(dst, acc)
+			acc = 0
+		}
+	}
+	for _, r := range st.Rec {
+		if r.Recorded {
+			dst = binary.AppendUvarint(dst, uint64(uint32(r.Balance)))
+		}
+	}
+	dst = appendBits(dst, len(st.Recording), func(i int) bool { return st.Recording[i] })
+	for _, s := range st.Snap {
+		dst = append(dst, byte(s))
+	}
+	dst = appendBits(dst, len(st.RecChan), func(i int) bool { return len(st.RecChan[i]) > 0 })
+	for _, rc := range st.RecChan {
+		if len(rc) == 0 {
+			continue
+		}
+		dst = binary.AppendUvarint(dst, uint64(len(rc)))
+		for _, a := range rc {
+			dst = binary.AppendUvarint(dst, uint64(uint32(a)))
+		}
+	}
+	all := uint32(1)<<len(st.Snap) - 1
+	dst = appendBits(dst, len(st.Chans), func(i int) bool { return len(st.Chans[i]) > 0 })
+	for _, q := range st.Chans {
+		if len(q) == 0 {
+			continue
+		}
+		dst = binary.AppendUvarint(dst, uint64(len(q)))
+		for _, m := range q {
+			dst = appendMessage(dst, m, all)
+		}
+	}
+	return dst
+}
+
+func appendBits(dst []byte, n int, bit func(int) bool) []byte {
+	var acc byte
+	for i := 0; i < n; i++ {
+		if bit(i) {
+			acc |= 1 << (i % 8)
+		}
+		if i%8 == 7 || i == n-1 {
+			dst = append(dst, acc)
+			acc = 0
+		}
+	}
+	return dst
+}
+
+// appendMessage writes a message's header byte and what it cannot hold.
+// Control: bit 0 set, bits 1–4 the snapshot, bit 5 payload zero.
+// Transfer: bit 0 clear, bits 1–4 the amount when 1..15 (else 0 and a
+// varint), bit 5 tag zero, bits 6–7 PRE bits none (0), all (1), else (2)
+// and a varint.
+func appendMessage(dst []byte, m Message, all uint32) []byte {
+	if m.Control {
+		h := byte(1) | m.Snap<<1
+		if m.Amount == 0 {
+			return append(dst, h|1<<5)
+		}
+		return binary.AppendVarint(append(dst, h), int64(m.Amount))
+	}
+	var h byte
+	if m.Amount >= 1 && m.Amount <= 15 {
+		h |= byte(m.Amount) << 1
+	}
+	if m.Tag == 0 {
+		h |= 1 << 5
+	}
+	switch m.Pre {
+	case 0:
+	case all:
+		h |= 1 << 6
+	default:
+		h |= 2 << 6
+	}
+	dst = append(dst, h)
+	if h>>1&15 == 0 {
+		dst = binary.AppendUvarint(dst, uint64(uint32(m.Amount)))
+	}
+	if m.Tag != 0 {
+		dst = binary.AppendUvarint(dst, uint64(m.Tag))
+	}
+	if h>>6 == 2 {
+		dst = binary.AppendUvarint(dst, uint64(m.Pre))
+	}
+	return dst
+}
+
+// Decode sets st to the state encoded in b (by Encode, for this system),
 // reusing st's memory.
 func (s *System) Decode(b []byte, st *State) error {
 	t := &s.Topo
@@ -240,55 +384,85 @@ func (s *System) Decode(b []byte, st *State) error {
 		st.Regs[i] = r.varint()
 	}
 	st.Rec = grow(st.Rec, k*n)
+	var acc byte
 	for i := range st.Rec {
-		switch r.byte() {
+		if i%4 == 0 {
+			acc = r.byte()
+		}
+		switch acc >> (2 * (i % 4)) & 3 {
 		case 0:
 			st.Rec[i] = Record{}
 		case 1:
-			st.Rec[i] = Record{Recorded: true, Balance: int32(r.uvarint())}
+			st.Rec[i] = Record{Recorded: true}
 		case 2:
-			st.Rec[i] = Record{Recorded: true, Done: true, Balance: int32(r.uvarint())}
+			st.Rec[i] = Record{Recorded: true, Done: true}
 		default:
 			return errDecode
 		}
 	}
-	st.Recording = grow(st.Recording, k*c)
-	var bits byte
-	for i := range st.Recording {
-		if i%8 == 0 {
-			bits = r.byte()
+	for i := range st.Rec {
+		if st.Rec[i].Recorded {
+			st.Rec[i].Balance = int32(r.uvarint())
 		}
-		st.Recording[i] = bits&(1<<(i%8)) != 0
+	}
+	st.Recording = grow(st.Recording, k*c)
+	bits := r.bits(k * c)
+	for i := range st.Recording {
+		st.Recording[i] = bits[i/8]&(1<<(i%8)) != 0
 	}
 	st.Snap = grow(st.Snap, k)
 	for i := range st.Snap {
 		st.Snap[i] = SnapStatus(r.byte())
 	}
 	st.RecChan = resize(st.RecChan, k*c)
+	bits = r.bits(k * c)
 	for i := range st.RecChan {
+		st.RecChan[i] = st.RecChan[i][:0]
+		if bits[i/8]&(1<<(i%8)) == 0 {
+			continue
+		}
 		l := r.uvarint()
 		if l > uint64(len(r.b)) {
 			return errDecode
 		}
-		st.RecChan[i] = st.RecChan[i][:0]
 		for j := uint64(0); j < l; j++ {
 			st.RecChan[i] = append(st.RecChan[i], int32(r.uvarint()))
 		}
 	}
+	all := uint32(1)<<k - 1
 	st.Chans = resize(st.Chans, c)
+	bits = r.bits(c)
 	for i := range st.Chans {
+		st.Chans[i] = st.Chans[i][:0]
+		if bits[i/8]&(1<<(i%8)) == 0 {
+			continue
+		}
 		l := r.uvarint()
 		if l > uint64(len(r.b)) {
 			return errDecode
 		}
-		st.Chans[i] = st.Chans[i][:0]
 		for j := uint64(0); j < l; j++ {
 			h := r.byte()
 			var m Message
 			if h&1 == 1 {
-				m = Message{Control: true, Snap: (h - 1) / 2, Amount: int32(r.varint())}
+				m = Message{Control: true, Snap: h >> 1 & 15}
+				if h&(1<<5) == 0 {
+					m.Amount = int32(r.varint())
+				}
 			} else {
-				m = Message{Amount: int32(r.uvarint()), Tag: uint32(r.uvarint()), Pre: uint32(r.uvarint())}
+				m.Amount = int32(h >> 1 & 15)
+				if m.Amount == 0 {
+					m.Amount = int32(r.uvarint())
+				}
+				if h&(1<<5) == 0 {
+					m.Tag = uint32(r.uvarint())
+				}
+				switch h >> 6 {
+				case 1:
+					m.Pre = all
+				case 2:
+					m.Pre = uint32(r.uvarint())
+				}
 			}
 			st.Chans[i] = append(st.Chans[i], m)
 		}
@@ -300,19 +474,4 @@ func (s *System) Decode(b []byte, st *State) error {
 		return errDecode
 	}
 	return nil
-}
-
-func grow[T any](s []T, n int) []T {
-	if cap(s) >= n {
-		return s[:n]
-	}
-	return make([]T, n)
-}
-
-// Hash is a stable 64-bit hash (FNV-1a) of the state's canonical encoding,
-// as trace files carry it.
-func (st *State) Hash() uint64 {
-	h := fnv.New64a()
-	h.Write(st.Encode(nil))
-	return h.Sum64()
 }

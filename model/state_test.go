@@ -1,0 +1,94 @@
+package model_test
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/snapcheck/snapcheck/model"
+	"github.com/snapcheck/snapcheck/model/algorithms"
+)
+
+// TestEncodeDecodeRoundTrip walks random executions of every example and
+// checks that every state survives Encode→Decode, and that the encoding is
+// canonical (re-encoding gives the same bytes).
+func TestEncodeDecodeRoundTrip(t *testing.T) {
+	files, err := filepath.Glob("../examples/*/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := filepath.Glob("../examples/*.json")
+	files = append(files, more...)
+	rng := rand.New(rand.NewPCG(1, 2))
+	states := 0
+	for _, f := range files {
+		sys, err := algorithms.Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for run := 0; run < 20; run++ {
+			st := sys.Initial()
+			for step := 0; step < 200; step++ {
+				enc := st.Encode(nil)
+				var got model.State
+				if err := sys.Decode(enc, &got); err != nil {
+					t.Fatalf("%s: decode: %v", f, err)
+				}
+				if !reflect.DeepEqual(normal(st), normal(&got)) {
+					t.Fatalf("%s: round trip changed the state:\n%+v\n%+v", f, st, &got)
+				}
+				if re := got.Encode(nil); !bytes.Equal(re, enc) {
+					t.Fatalf("%s: re-encoding differs", f)
+				}
+				if got.Hash() != st.Hash() {
+					t.Fatalf("%s: hash differs after round trip", f)
+				}
+				states++
+				evs := sys.Events(st)
+				if len(evs) == 0 {
+					break
+				}
+				sys.Apply(st, evs[rng.IntN(len(evs))])
+			}
+		}
+	}
+	if states < 1000 {
+		t.Fatalf("only %d states checked", states)
+	}
+}
+
+// normal makes empty slices nil so that DeepEqual compares contents.
+func normal(st *model.State) *model.State {
+	c := st.Clone()
+	for i := range c.RecChan {
+		if len(c.RecChan[i]) == 0 {
+			c.RecChan[i] = nil
+		}
+	}
+	for i := range c.Chans {
+		if len(c.Chans[i]) == 0 {
+			c.Chans[i] = nil
+		}
+	}
+	return c
+}
+
+// TestDecodeRejectsGarbage: truncated or extended encodings are errors.
+func TestDecodeRejectsGarbage(t *testing.T) {
+	sys, err := algorithms.Load("../examples/lecture.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := sys.Initial().Encode(nil)
+	var st model.State
+	for i := 0; i < len(enc); i++ {
+		if err := sys.Decode(enc[:i], &st); err == nil {
+			t.Errorf("decode of the first %d of %d bytes succeeded", i, len(enc))
+		}
+	}
+	if err := sys.Decode(append(enc, 0), &st); err == nil {
+		t.Errorf("decode with a trailing byte succeeded")
+	}
+}
