@@ -157,6 +157,10 @@ type Violation struct {
 	// recorded with what a correct snapshot would hold.
 	Recorded *SnapshotValue `json:"recorded,omitempty"`
 	Correct  *SnapshotValue `json:"correct,omitempty"`
+	// Feasibility is, for properties 2–4, the constructive check of SPEC
+	// §2.5 on the counterexample: why the recorded state has no
+	// reordering witness.
+	Feasibility string `json:"feasibility,omitempty"`
 }
 
 // Snapshot is a distinct recorded snapshot value with executions that
@@ -275,6 +279,7 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 	if err := crossCheck(sys, rep); err != nil {
 		return nil, err
 	}
+	explainFeasibility(sys, rep)
 	sort.SliceStable(rep.Snapshots, func(i, j int) bool {
 		return CompareValues(&sys.Topo, rep.Snapshots[i].SnapshotValue, rep.Snapshots[j].SnapshotValue) < 0
 	})

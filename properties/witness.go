@@ -468,3 +468,29 @@ func crossCheck(sys *model.System, rep *Report) error {
 	}
 	return nil
 }
+
+// explainFeasibility runs the constructive check on the counterexample of
+// every violation of properties 2–4 and records why its snapshot has no
+// witness. A counterexample whose snapshot does have one (possible only
+// when equal amounts hide the wrong transfers, SPEC §5.5 against §5.6)
+// says so.
+func explainFeasibility(sys *model.System, rep *Report) {
+	for i := range rep.Violations {
+		v := &rep.Violations[i]
+		s := sys.Topo.SnapshotIndex(v.Snapshot)
+		if s < 0 || v.Property == Termination || len(v.Events) == 0 {
+			continue
+		}
+		x, err := Replay(sys, v.Events)
+		if err != nil {
+			continue // explain already replayed it; nothing to add
+		}
+		switch w := x.Witness(s); {
+		case !w.Judged:
+		case !w.Feasible:
+			v.Feasibility = "not feasible: " + w.Reason
+		default:
+			v.Feasibility = "feasible when channel contents are compared by amounts (SPEC §5.6), though not the right transfers"
+		}
+	}
+}

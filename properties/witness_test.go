@@ -246,6 +246,11 @@ func TestCheckCountsWitnesses(t *testing.T) {
 	if rep.Verdict != Violated || infeasible == 0 {
 		t.Errorf("late-markers on lecture: verdict %s, %d infeasible witnesses; want a violation and some", rep.Verdict, infeasible)
 	}
+	for _, v := range rep.Violations {
+		if v.Property != Termination && !strings.HasPrefix(v.Feasibility, "not feasible: ") {
+			t.Errorf("violation of %s: feasibility %q, want the constructive check's reason", v.Property, v.Feasibility)
+		}
+	}
 }
 
 // drawSystem draws a small bank: 2–3 nodes, complete graph, small

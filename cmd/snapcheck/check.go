@@ -191,6 +191,7 @@ func printReport(w io.Writer, sys *model.System, rep *properties.Report) {
 	}
 	for _, v := range rep.Violations {
 		fmt.Fprintf(w, "Violation of %s (trace of %d events): %s\n", v.Property, v.Length, v.Message)
+		printFeasibility(w, v)
 		if v.Trace != "" {
 			fmt.Fprintf(w, "  trace: %s\n", v.Trace)
 		}

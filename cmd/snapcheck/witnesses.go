@@ -102,3 +102,11 @@ func correctExecution(sys *model.System, sn *properties.Snapshot) ([]model.Event
 	}
 	return nil, nil
 }
+
+// printFeasibility prints, under a violation, why its snapshot has no
+// reordering witness (SPEC §2.5).
+func printFeasibility(w io.Writer, v properties.Violation) {
+	if v.Feasibility != "" {
+		fmt.Fprintf(w, "  %s\n", v.Feasibility)
+	}
+}
