@@ -444,6 +444,9 @@ func (p *parser) workload(v any) Workload {
 			}
 			w.Script[node] = steps
 		}
+		if len(w.Script) == 0 {
+			w.Script = nil // an empty script is no script (Encode omits it)
+		}
 	}
 	if av, ok := m["any"]; ok {
 		am := p.object(av, "workload.any", "amounts", "max_sends")
