@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/maphash"
-	"math/bits"
 )
 
 // store is the exact visited-state store: an arena of encoded states (in
@@ -16,8 +15,6 @@ import (
 type store struct {
 	seed   maphash.Seed
 	table  []uint64 // 0 empty, else (hash>>32)<<32 | (id+1)
-	shift  uint     // index = hash >> shift
-	mask   uint64
 	chunks [][]byte
 	lo     []uint32 // state i starts at offset hi[i]<<32 | lo[i]
 	hi     []uint8
@@ -31,10 +28,18 @@ func newStore() *store {
 	return s
 }
 
-func (s *store) resize(n int) {
-	s.table = make([]uint64, n)
-	s.mask = uint64(n - 1)
-	s.shift = uint(64 - bits.TrailingZeros(uint(n)))
+func (s *store) resize(n int) { s.table = make([]uint64, n) }
+
+// slot is where the probe for a hash (or a slot's tag) starts: the top 32
+// bits scaled to the table's size, so that the table can have any size and
+// grow by half without reading states.
+func (s *store) slot(h uint64) int { return int((h >> 32) * uint64(len(s.table)) >> 32) }
+
+func (s *store) next(i int) int {
+	if i++; i == len(s.table) {
+		return 0
+	}
+	return i
 }
 
 func (s *store) len() int { return len(s.lo) }
@@ -61,12 +66,16 @@ func (s *store) bytes() int64 {
 
 func (s *store) add(b []byte) uint32 {
 	need := len(b) + binary.MaxVarintLen64
-	switch {
-	case len(s.chunks) == 0:
-		// The first chunk grows as append grows it, up to a full chunk.
+	switch last := len(s.chunks) - 1; {
+	case last < 0:
 		s.chunks = append(s.chunks, make([]byte, 0, 1<<16))
-	case len(s.chunks[len(s.chunks)-1])+need > 1<<chunkBits:
+	case len(s.chunks[last])+need > 1<<chunkBits:
 		s.chunks = append(s.chunks, make([]byte, 0, 1<<chunkBits))
+	case len(s.chunks[last])+need > cap(s.chunks[last]):
+		// The first chunk doubles, up to a full chunk.
+		c := make([]byte, len(s.chunks[last]), min(2*cap(s.chunks[last]), 1<<chunkBits))
+		copy(c, s.chunks[last])
+		s.chunks[last] = c
 	}
 	last := len(s.chunks) - 1
 	c := s.chunks[last]
@@ -82,12 +91,12 @@ func (s *store) add(b []byte) uint32 {
 // insert returns the id of b (whose hash is h), adding it when it is new.
 func (s *store) insert(b []byte, h uint64) (id uint32, added bool) {
 	tag := h >> 32 << 32
-	for i := h >> s.shift; ; i = (i + 1) & s.mask {
+	for i := s.slot(h); ; i = s.next(i) {
 		e := s.table[i]
 		if e == 0 {
 			id = s.add(b)
 			s.table[i] = tag | uint64(id+1)
-			if uint64(s.len())*4 > uint64(len(s.table))*3 {
+			if uint64(s.len())*20 > uint64(len(s.table))*17 {
 				s.grow()
 			}
 			return id, true
@@ -104,7 +113,7 @@ func (s *store) insert(b []byte, h uint64) (id uint32, added bool) {
 // lookup returns the id of b (whose hash is h), if it is stored.
 func (s *store) lookup(b []byte, h uint64) (uint32, bool) {
 	tag := h >> 32 << 32
-	for i := h >> s.shift; ; i = (i + 1) & s.mask {
+	for i := s.slot(h); ; i = s.next(i) {
 		e := s.table[i]
 		if e == 0 {
 			return 0, false
@@ -117,14 +126,16 @@ func (s *store) lookup(b []byte, h uint64) (uint32, bool) {
 	}
 }
 
+// grow makes the table half as large again (load at most 0.85, at least
+// 0.57 after growing).
 func (s *store) grow() {
 	old := s.table
-	s.resize(2 * len(old))
+	s.resize(len(old) + len(old)/2)
 	for _, e := range old {
 		if e == 0 {
 			continue
 		}
-		for i := e >> s.shift; ; i = (i + 1) & s.mask {
+		for i := s.slot(e); ; i = s.next(i) {
 			if s.table[i] == 0 {
 				s.table[i] = e
 				break
