@@ -186,6 +186,7 @@ func printReport(w io.Writer, sys *model.System, rep *properties.Report) {
 		fmt.Fprintf(w, "  %-4s %s  (total $%d)\n", s.ID, s.Format(t), s.Total())
 		printWitnessCounts(w, s)
 	}
+	printWitnessSummary(w, rep)
 	for _, id := range rep.NeverStarted {
 		fmt.Fprintf(w, "Snapshot %s was never started in some maximal execution (its scripted initiation is never reached).\n", id)
 	}

@@ -110,3 +110,25 @@ func printFeasibility(w io.Writer, v properties.Violation) {
 		fmt.Fprintf(w, "  %s\n", v.Feasibility)
 	}
 }
+
+// printWitnessSummary prints the witness counts over every distinct
+// snapshot.
+func printWitnessSummary(w io.Writer, rep *properties.Report) {
+	var c properties.WitnessCounts
+	for _, s := range rep.Snapshots {
+		if s.Witnesses != nil {
+			c.Examined += s.Witnesses.Examined
+			c.Actual += s.Witnesses.Actual
+			c.FeasibleOnly += s.Witnesses.FeasibleOnly
+			c.Infeasible += s.Witnesses.Infeasible
+		}
+	}
+	if c.Examined == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Reordering witnesses (SPEC §2.5): %d executions examined; the recorded state actually occurred in %d, was only feasible in %d", c.Examined, c.Actual, c.FeasibleOnly)
+	if c.Infeasible > 0 {
+		fmt.Fprintf(w, ", and has no witness in %d (violations)", c.Infeasible)
+	}
+	fmt.Fprintln(w, ".")
+}
