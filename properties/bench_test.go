@@ -35,8 +35,19 @@ var heavyBench = map[string]bool{
 // benchOptions are the options every benchmark checks with: an exhaustive
 // search with the default strategy and store. Engine options (workers,
 // reduction, store mode) belong here, in one place.
+//
+// The environment chooses the engine: SNAPCHECK_BENCH_POR=0 turns
+// partial-order reduction off (default on), SNAPCHECK_BENCH_WORKERS=N sets
+// the workers (default the number of CPUs), SNAPCHECK_BENCH_STORE=fingerprint
+// the fingerprint store (default exact).
 func benchOptions() properties.Options {
-	return properties.Options{}
+	o := properties.Options{Reduce: os.Getenv("SNAPCHECK_BENCH_POR") != "0"}
+	o.Explore.Workers = runtime.NumCPU()
+	if w, err := strconv.Atoi(os.Getenv("SNAPCHECK_BENCH_WORKERS")); err == nil && w > 0 {
+		o.Explore.Workers = w
+	}
+	o.Explore.Fingerprints = os.Getenv("SNAPCHECK_BENCH_STORE") == "fingerprint"
+	return o
 }
 
 // benchConfigs lists the configuration files of benchDir, sorted by name.
