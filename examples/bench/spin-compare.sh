@@ -10,7 +10,7 @@
 #
 # Environment: ROUNDS (runs of each tool per configuration, alternately; the
 # best time is kept; default 1), SPIN_MODES (run.py --modes, default por),
-# SPIN_TIMEOUT (seconds per pan run, default 600), SNAPCHECK_FLAGS (extra
+# SPIN_TIMEOUT (seconds per pan run, default 600), SNAPCHECK_FLAGS (default --por; extra
 # flags for snapcheck check, e.g. "--workers 1"), SPIN_ANCHORS (the folder
 # of run.py; default ../shared/anchors/spin beside the repository).
 set -eu
@@ -85,7 +85,7 @@ for cfg in "$@"; do
 		rc=0
 		# shellcheck disable=SC2086 # SNAPCHECK_FLAGS is a list of flags
 		/usr/bin/time -f %M -o "$work/rss" \
-			"$snapcheck" check --json --quiet --out "$work/traces" ${SNAPCHECK_FLAGS:-} "$abs" >"$sc_json" || rc=$?
+			"$snapcheck" check --json --quiet --out "$work/traces" ${SNAPCHECK_FLAGS---por} "$abs" >"$sc_json" || rc=$?
 		t1=$(now)
 		if [ "$rc" -eq 2 ] || [ ! -s "$sc_json" ]; then
 			echo "spin-compare: snapcheck failed on $cfg (exit $rc)" >&2
