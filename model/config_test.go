@@ -341,3 +341,21 @@ func TestExamplesLoad(t *testing.T) {
 		})
 	}
 }
+
+// TestExamplesDocumented checks that examples/README.md has a line for
+// every configuration in examples/ (the subfolders have their own).
+func TestExamplesDocumented(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "examples", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join("..", "examples", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no examples: %v", err)
+	}
+	for _, f := range files {
+		if !strings.Contains(string(readme), "`"+filepath.Base(f)+"`") {
+			t.Errorf("examples/README.md does not describe %s", filepath.Base(f))
+		}
+	}
+}

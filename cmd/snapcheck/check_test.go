@@ -98,6 +98,11 @@ func TestCheckBadConfig(t *testing.T) {
 			if entries, _ := os.ReadDir(out); len(entries) != 0 {
 				t.Errorf("bad input wrote %d files into --out", len(entries))
 			}
+			// The same with --json: nothing on stdout, the same line.
+			code2, stdout2, stderr2 := cli("check", "--json", "--out", out, f)
+			if code2 != code || stdout2 != "" || stderr2 != stderr {
+				t.Errorf("--json: exit %d, stdout %q, stderr %q; want %d, nothing, %q", code2, stdout2, stderr2, code, stderr)
+			}
 		})
 	}
 }
