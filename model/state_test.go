@@ -92,3 +92,46 @@ func TestDecodeRejectsGarbage(t *testing.T) {
 		t.Errorf("decode with a trailing byte succeeded")
 	}
 }
+
+// TestExpanderMatchesApply: the expander's successors (which undo each
+// event in place) are exactly Apply on a fresh copy, for every event of
+// states along random executions of every example, reduced or not.
+func TestExpanderMatchesApply(t *testing.T) {
+	files, _ := filepath.Glob("../examples/*/*.json")
+	more, _ := filepath.Glob("../examples/*.json")
+	files = append(files, more...)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, f := range files {
+		sys, err := algorithms.Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := sys.NewExpander()
+		for run := 0; run < 5; run++ {
+			st := sys.Initial()
+			for step := 0; step < 100; step++ {
+				evs := sys.Events(st)
+				var want [][]byte
+				for _, e := range evs {
+					c := st.Clone()
+					sys.Apply(c, e)
+					want = append(want, c.Encode(nil))
+				}
+				k := 0
+				x.Successors(st.Encode(nil), func(next []byte, _ uint64) {
+					if k >= len(want) || !bytes.Equal(next, want[k]) {
+						t.Fatalf("%s: successor %d differs from Apply", f, k)
+					}
+					k++
+				})
+				if k != len(want) {
+					t.Fatalf("%s: %d successors, want %d", f, k, len(want))
+				}
+				if len(evs) == 0 {
+					break
+				}
+				sys.Apply(st, evs[rng.IntN(len(evs))])
+			}
+		}
+	}
+}
