@@ -487,6 +487,11 @@ func (c *Config) Validate() error {
 		if n.ID == "" {
 			return cfgErr(f+".id", "must not be empty")
 		}
+		if strings.Contains(n.ID, "->") {
+			// Channels are named "from->to"; an arrow in an id would make
+			// two channels' names equal.
+			return cfgErr(f+".id", `%q must not contain "->"`, n.ID)
+		}
 		if j, dup := ids[n.ID]; dup {
 			return cfgErr(f+".id", "duplicate id %q (also nodes[%d])", n.ID, j)
 		}

@@ -90,6 +90,7 @@ func BadConfigs() []BadConfig {
 		{"unknown node as initiator", with("%SNAPSHOTS%", `[{"id": "s1", "initiators": ["1", "5"]}]`), "snapshots[0].initiators[1]", []string{"unknown node", `"5"`}},
 		{"duplicate node id", with("%NODES%", `[{"id": "1", "balance": 5}, {"id": "2", "balance": 0}, {"id": "1", "balance": 10}]`), "nodes[2].id", []string{"duplicate id", `"1"`}},
 		{"empty node id", with("%NODES%", `[{"id": "", "balance": 5}, {"id": "2", "balance": 0}, {"id": "3", "balance": 10}]`), "nodes[0].id", []string{"must not be empty"}},
+		{"arrow in a node id", with("%NODES%", `[{"id": "1", "balance": 5}, {"id": "2->3", "balance": 0}, {"id": "3", "balance": 10}]`), "nodes[1].id", []string{`"2->3"`, `must not contain "->"`}},
 		{"missing node id", with("%NODES%", `[{"balance": 5}, {"id": "2", "balance": 0}, {"id": "3", "balance": 10}]`), "nodes[0]", []string{"missing field id"}},
 		{"missing balance", with("%NODES%", `[{"id": "1"}, {"id": "2", "balance": 0}, {"id": "3", "balance": 10}]`), "nodes[0]", []string{"missing field balance"}},
 		{"duplicate snapshot id", with("%SNAPSHOTS%", `[{"id": "s1", "initiators": ["1"]}, {"id": "s1", "initiators": ["2"]}]`), "snapshots[1].id", []string{"duplicate id", `"s1"`}},
