@@ -52,3 +52,14 @@ e2e: build
 	./$(BIN) show --format svg -o $$dir/trace.svg $$dir/late-markers-conservation.trace.json; \
 	SNAPCHECK_E2E=1 SNAPCHECK_E2E_SVG=$$dir/trace.svg $(GO) test -count=1 -v -run 'TestE2E' ./counterexamples/; \
 	rm -rf $$dir
+
+.PHONY: fuzz
+
+# Fuzz every target for FUZZTIME each (not part of make test, which runs
+# the committed seed corpora as ordinary tests). A failing input is saved
+# under the package's testdata/fuzz/<target>/ and then replayed by make test.
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParseConfig$$' -fuzztime $(FUZZTIME) ./model
+	$(GO) test -run '^$$' -fuzz '^FuzzParseReplay$$' -fuzztime $(FUZZTIME) ./counterexamples
+	$(GO) test -run '^$$' -fuzz '^FuzzCommandLine$$' -fuzztime $(FUZZTIME) ./cmd/snapcheck

@@ -116,3 +116,9 @@ func TestRapidStateEncoding(t *testing.T) {
 		}
 	})
 }
+
+// TestRapidFailFiles: every fail file under testdata/rapid is replayed by
+// a test of this package.
+func TestRapidFailFiles(t *testing.T) {
+	t.Logf("%d rapid fail files replayed", modeltest.CheckFailFiles(t))
+}

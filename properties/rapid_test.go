@@ -258,3 +258,10 @@ func summary(r *Report) string {
 	sort.Strings(props)
 	return fmt.Sprintf("verdict %s, violated %v, %d distinct snapshots, %v executions", r.Verdict, props, len(r.Snapshots), r.Executions)
 }
+
+// TestRapidFailFiles: every fail file under testdata/rapid is replayed by
+// a test of this package (rapid does the replaying; see the top of this
+// file).
+func TestRapidFailFiles(t *testing.T) {
+	t.Logf("%d rapid fail files replayed", modeltest.CheckFailFiles(t))
+}

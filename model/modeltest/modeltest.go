@@ -332,6 +332,10 @@ func Schedule(sys *model.System, maxSteps int) *rapid.Generator[[]model.Event] {
 			sys.Apply(st, e)
 			evs = append(evs, e)
 		}
+		if len(evs) == 0 {
+			// rapid requires a generator to draw something.
+			_ = rapid.Bool().Draw(t, "no event enabled")
+		}
 		return evs
 	})
 }

@@ -3,6 +3,9 @@ package modeltest
 import (
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -99,3 +102,49 @@ func (r *recorder) Fatal(a ...any) { r.Error(a...) }
 func (r *recorder) FailNow()       { r.failed = true }
 func (r *recorder) Fail()          { r.failed = true }
 func (r *recorder) Failed() bool   { return r.failed }
+
+var testFunc = regexp.MustCompile(`(?m)^func (Test\w+)\(`)
+
+// CheckFailFiles fails t for every rapid fail file under the package's
+// testdata/rapid that no test of the package replays. rapid.Check replays
+// testdata/rapid/<Test>/<Test>-*.fail before its random cases (so `make
+// test` keeps replaying a failure until it is fixed), but only while a test
+// of that name exists: a renamed test would silently drop its fail files.
+// It returns the number of fail files found.
+func CheckFailFiles(t *testing.T) int {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", "rapid", "*", "*.fail"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		return 0
+	}
+	sources, err := filepath.Glob("*_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tests []string
+	for _, src := range sources {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range testFunc.FindAllSubmatch(b, -1) {
+			tests = append(tests, string(m[1]))
+		}
+	}
+	for _, f := range files {
+		dir := filepath.Base(filepath.Dir(f))
+		found := false
+		for _, name := range tests {
+			if dir == name || strings.HasPrefix(dir, name+"_") {
+				found = found || strings.HasPrefix(filepath.Base(f), dir+"-")
+			}
+		}
+		if !found {
+			t.Errorf("%s: no test of this package replays this rapid fail file (test renamed or removed?)", f)
+		}
+	}
+	return len(files)
+}
