@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -519,8 +520,13 @@ func TestCheckDeterministic(t *testing.T) {
 	if err != nil || len(examples) < 5 {
 		t.Fatalf("examples: %v, %v", examples, err)
 	}
+	broken, err := filepath.Glob(filepath.Join("..", "..", "examples", "broken", "*.json"))
+	if err != nil || len(broken) < 5 {
+		t.Fatalf("broken examples: %v, %v", broken, err)
+	}
+	examples = append(examples, broken...)
 	for _, ex := range examples {
-		t.Run(filepath.Base(ex), func(t *testing.T) {
+		t.Run(filepath.Base(filepath.Dir(ex))+"/"+filepath.Base(ex), func(t *testing.T) {
 			run := func(args ...string) map[string]any {
 				out := t.TempDir()
 				args = append(args, "--out", out, ex)
@@ -552,14 +558,48 @@ func TestCheckDeterministic(t *testing.T) {
 					t.Errorf("%s: bfs %v, dfs %v", f, a[f], d[f])
 				}
 			}
-			sa, sd := snapshotsOf(t, a), snapshotsOf(t, d)
+			sa := snapshotsOf(t, a)
 			sortSnapshots(sa)
-			sortSnapshots(sd)
-			if !reflect.DeepEqual(sa, sd) {
-				t.Errorf("bfs and dfs find different snapshots: %d vs %d", len(sa), len(sd))
+			// What may not depend on the strategy, the store or a
+			// reduction (SPEC §5.9): the verdict, the violated properties
+			// and the distinct snapshots.
+			for _, variant := range [][]string{
+				{"--strategy", "dfs"},
+				{"--store", "fingerprint"},
+				{"--por"},
+			} {
+				v := run(variant...)
+				if v["verdict"] != a["verdict"] || !reflect.DeepEqual(violatedProps(v), violatedProps(a)) {
+					t.Errorf("%v: verdict %v %v, default %v %v", variant, v["verdict"], violatedProps(v), a["verdict"], violatedProps(a))
+				}
+				sv := snapshotsOf(t, v)
+				sortSnapshots(sv)
+				if !reflect.DeepEqual(sa, sv) {
+					t.Errorf("%v finds %d distinct snapshots, the default %d", variant, len(sv), len(sa))
+				}
+			}
+			// Any number of workers gives the same report.
+			one := run("--workers", "1")
+			delete(one, "workers")
+			delete(a, "workers")
+			if !reflect.DeepEqual(a, one) {
+				t.Errorf("--workers 1 gives another report")
 			}
 		})
 	}
+}
+
+// violatedProps lists the violated properties of a report, sorted.
+func violatedProps(rep map[string]any) []string {
+	var out []string
+	vs, _ := rep["violations"].([]any)
+	for _, v := range vs {
+		if vm, ok := v.(map[string]any); ok {
+			out = append(out, fmt.Sprint(vm["property"]))
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 func sortSnapshots(s []snapshotValue) {
