@@ -442,6 +442,15 @@ func TestCheckViolation(t *testing.T) {
 		t.Errorf("%d trace files in --out, %d named in the report", len(files), len(traces))
 	}
 
+	// --all-violations keeps more, each in its own file.
+	out3 := filepath.Join(t.TempDir(), "all")
+	code, all, _ := cli("check", "--quiet", "--all-violations", "--out", out3, cfg)
+	allTraces := regexp.MustCompile(`(?m)^  trace: (.+)$`).FindAllStringSubmatch(all, -1)
+	files, _ = filepath.Glob(filepath.Join(out3, "*.trace.json"))
+	if code != exitViolation || len(allTraces) <= len(traces) || len(files) != len(allTraces) {
+		t.Errorf("--all-violations: exit %d, %d traces named, %d files; default named %d", code, len(allTraces), len(files), len(traces))
+	}
+
 	// The same in JSON: each violation names its property and its file.
 	out2 := filepath.Join(t.TempDir(), "traces")
 	rep := checkJSON(t, exitViolation, "--out", out2, cfg)
