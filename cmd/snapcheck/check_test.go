@@ -208,11 +208,11 @@ func goldenHelp(t *testing.T, name, got string) {
 
 var (
 	machineDefault = regexp.MustCompile(`(?s)(--(?:workers|max-memory) int\s.*?)\(default\s+\d+\)`)
-	space          = regexp.MustCompile(`\s+`)
+	helpSpace      = regexp.MustCompile(`\s+`)
 )
 
 func normHelp(s string) string {
-	return space.ReplaceAllString(machineDefault.ReplaceAllString(s, "${1}(default N)"), " ")
+	return helpSpace.ReplaceAllString(machineDefault.ReplaceAllString(s, "${1}(default N)"), " ")
 }
 
 // snapshotLine is a snapshot as check prints it: "s1   1:$5 2:$5 3:$2 |
@@ -275,7 +275,7 @@ func TestCheckLecture(t *testing.T) {
 			t.Errorf("snapshot %s prints total $%s, want $30", m[2], m[3])
 		}
 	}
-	if !contains(listed, want) {
+	if !containsString(listed, want) {
 		t.Errorf("the lecture's snapshot %q is not listed among %d:\n%s", want, len(listed), stdout)
 	}
 	if m := regexp.MustCompile(`Distinct recorded snapshots: (\d+)`).FindStringSubmatch(stdout); m == nil || m[1] != strconv.Itoa(len(listed)) {
@@ -288,7 +288,7 @@ func TestCheckLecture(t *testing.T) {
 	}
 }
 
-func contains(list []string, s string) bool {
+func containsString(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
 			return true
@@ -518,8 +518,8 @@ func TestCheckLimits(t *testing.T) {
 	}
 }
 
-// volatile are the report's fields that may differ from run to run.
-var volatile = []string{"elapsed_seconds", "states_per_second"}
+// volatileFields are the report's fields that may differ from run to run.
+var volatileFields = []string{"elapsed_seconds", "states_per_second"}
 
 // TestCheckDeterministic runs check twice on each example and compares the
 // JSON reports, and compares BFS with DFS on what must not depend on the
@@ -540,7 +540,7 @@ func TestCheckDeterministic(t *testing.T) {
 				out := t.TempDir()
 				args = append(args, "--out", out, ex)
 				rep := checkJSON(t, -1, args...)
-				for _, f := range volatile {
+				for _, f := range volatileFields {
 					delete(rep, f)
 				}
 				// Trace paths differ by --out; their names must not.
