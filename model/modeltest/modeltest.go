@@ -67,11 +67,10 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Config draws a valid configuration: every value it draws is labelled
-// ("nodes", "topology", "balance 2", "workload", ...), so rapid's failure
-// output reads as the configuration. The configuration always passes
-// Validate; its channels are strongly connected, so every snapshot can
-// complete.
+// Config draws a valid configuration, every value with a label ("nodes",
+// "topology", "balance 2", "workload", ...). The configuration always
+// passes Validate; its channels are strongly connected, so every snapshot
+// can complete. Log it right after drawing (see the package comment).
 func Config(o Options) *rapid.Generator[*model.Config] {
 	o = o.withDefaults()
 	return rapid.Custom(func(t *rapid.T) *model.Config {
