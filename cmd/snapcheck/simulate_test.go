@@ -179,3 +179,18 @@ func TestSimulateBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestSimulateInterrupted: a simulation stopped before its runs are done
+// exits 3 and says so.
+func TestSimulateInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var o, e bytes.Buffer
+	code := run(ctx, []string{"simulate", "--quiet", lecture}, &o, &e)
+	if code != exitIncomplete {
+		t.Fatalf("exit %d, want 3\n%s%s", code, o.String(), e.String())
+	}
+	if !strings.Contains(o.String(), "Verdict: incomplete — interrupted after 0 of 1,000 runs") {
+		t.Errorf("output:\n%s", o.String())
+	}
+}
