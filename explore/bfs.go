@@ -123,9 +123,15 @@ func (s *search) bfs() {
 			}
 			wg.Wait()
 		}
-		// Phase two, in order.
+		// Phase two, in order; it stops inside the round when the state
+		// limit is reached, so that no more than MaxStates are stored.
+		stop := false
+	phase2:
 		for _, w := range workers {
 			for i := range w.cands {
+				if stop {
+					break phase2
+				}
 				c := &w.cands[i]
 				switch c.event {
 				case -1:
@@ -147,6 +153,9 @@ func (s *search) bfs() {
 				if added {
 					s.parents = append(s.parents, c.from)
 					s.events = append(s.events, uint16(c.event))
+					if s.opts.MaxStates > 0 && int64(s.st.len()) >= s.opts.MaxStates {
+						stop = true
+					}
 				}
 				switch {
 				case nid == ^uint32(0) || nid < levelEnd:
@@ -162,6 +171,10 @@ func (s *search) bfs() {
 		}
 		if depth > s.res.Depth {
 			s.res.Depth = depth
+		}
+		if stop {
+			s.stopped = fmt.Sprintf("state limit (--max-states %d) reached", s.opts.MaxStates)
+			break
 		}
 		id = end
 	}

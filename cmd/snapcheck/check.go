@@ -54,9 +54,9 @@ func checkFlags() (*pflag.FlagSet, *checkOptions) {
 	fs.DurationVar(&o.timeLimit, "time-limit", 0, "stop after this long, e.g. 30s or 5m (0: no limit); exit 3")
 	fs.BoolVar(&o.allViolations, "all-violations", false, "keep every distinct violation, not only the first of each property")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines on stderr")
-	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "goroutines expanding states (breadth-first search); results are identical for every number")
+	fs.IntVar(&o.workers, "workers", 0, "goroutines expanding states (breadth-first search); 0 means one per CPU; results are identical for every number")
 	fs.StringVar(&o.store, "store", "exact", "visited-state store: exact (whole states, no merging ever) or fingerprint (64-bit fingerprints, far less memory, reports its collision probability)")
-	fs.Int64Var(&o.maxMemory, "max-memory", defaultMaxMemoryMB(), "stop (exit 3) when the search would hold more than this many MB (default: 3/4 of this machine's memory)")
+	fs.Int64Var(&o.maxMemory, "max-memory", 0, "stop (exit 3) when the search would hold more than this many MB; 0 means 3/4 of this machine's memory")
 	fs.BoolVar(&o.por, "por", false, "partial-order reduction: the same verdicts and distinct snapshots from fewer states (figures are the reduced graph's)")
 	fs.StringVar(&o.out, "out", "snapcheck-traces", "folder for counterexample trace files (one per violated property), created if needed")
 	witnessFlags(fs, &o.witnessOpts)
@@ -80,14 +80,20 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if o.store != "exact" && o.store != "fingerprint" {
 		return fail(stderr, "check", fmt.Errorf("--store: must be exact or fingerprint, got %q", o.store))
 	}
-	if o.workers < 1 {
-		return fail(stderr, "check", fmt.Errorf("--workers: must be at least 1, got %d", o.workers))
+	if o.workers < 0 {
+		return fail(stderr, "check", fmt.Errorf("--workers: must not be negative, got %d", o.workers))
+	}
+	if o.workers == 0 {
+		o.workers = runtime.NumCPU()
 	}
 	if o.store == "fingerprint" && o.strategy != "bfs" {
 		return fail(stderr, "check", fmt.Errorf("--store fingerprint needs --strategy bfs"))
 	}
 	if o.maxMemory < 0 {
 		return fail(stderr, "check", fmt.Errorf("--max-memory must not be negative"))
+	}
+	if o.maxMemory == 0 {
+		o.maxMemory = defaultMaxMemoryMB()
 	}
 	if o.witnessSample < 1 {
 		return fail(stderr, "check", fmt.Errorf("--witness-sample: must be at least 1, got %d", o.witnessSample))
@@ -135,6 +141,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if o.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		if err := enc.Encode(rep); err != nil {
 			return fail(stderr, "check", err)
 		}
