@@ -120,11 +120,14 @@ func FromViolation(sys *model.System, v properties.Violation) (*Trace, error) {
 
 // Encode returns the trace as indented JSON.
 func (tr *Trace) Encode() ([]byte, error) {
-	b, err := json.MarshalIndent(tr, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // channel names such as 1->2 stay readable
+	if err := enc.Encode(tr); err != nil {
 		return nil, fmt.Errorf("trace: encode: %w", err)
 	}
-	return append(b, '\n'), nil
+	return buf.Bytes(), nil
 }
 
 // WriteFile writes the trace to path whole or not at all (a temporary file
