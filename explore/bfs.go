@@ -8,10 +8,10 @@ import (
 
 // The breadth-first search expands states in rounds. In a round, each
 // worker expands a slice of the current level: it generates the successors,
-// hashes them and looks them up in the store, which nobody writes during
-// that phase. Then one goroutine goes through the workers' results in the
-// order of the states and of their events, inserting new states, counting
-// paths and running the checks. That order is the sequential search's, so
+// hashes them, looks them up in the store (which nobody writes during that
+// phase) and runs the checks, keeping what they report. Then one goroutine
+// goes through the workers' results in the order of the states and of their
+// events, inserting new states, counting paths and recording findings. That order is the sequential search's, so
 // ids, figures, findings and counterexamples are the same for any number of
 // workers.
 
@@ -28,13 +28,18 @@ type candidate struct {
 	hash  uint64
 	off   int
 	n     int
+	// findings[f0:f1] of the worker are what the checks reported.
+	f0, f1 int32
 }
 
 type worker struct {
-	space Space
-	cands []candidate
-	buf   []byte
-	emit  func([]byte, uint64)
+	space    Space
+	cands    []candidate
+	buf      []byte
+	findings []Finding
+	emit     func([]byte, uint64)
+	collect  func(Finding)
+	state    []byte
 	// per state being expanded
 	from  uint32
 	event int32
@@ -43,6 +48,7 @@ type worker struct {
 }
 
 func (w *worker) init() {
+	w.collect = func(f Finding) { w.findings = append(w.findings, f) }
 	w.emit = func(nb []byte, note uint64) {
 		ev := w.event
 		w.event++
@@ -51,9 +57,14 @@ func (w *worker) init() {
 		}
 		c := candidate{from: w.from, event: ev, note: note, hash: w.st.hash(nb)}
 		c.id, c.found = w.st.lookup(nb, c.hash)
-		if !c.found || note != 0 {
+		if !c.found {
 			c.off, c.n = len(w.buf), len(nb)
 			w.buf = append(w.buf, nb...)
+		}
+		if note != 0 {
+			c.f0 = int32(len(w.findings))
+			w.space.Transition(w.state, nb, note, w.collect)
+			c.f1 = int32(len(w.findings))
 		}
 		w.cands = append(w.cands, c)
 	}
@@ -61,13 +72,17 @@ func (w *worker) init() {
 
 // expand runs phase one on states [lo, hi).
 func (w *worker) expand(lo, hi uint32, probe bool) {
-	w.cands, w.buf, w.probe = w.cands[:0], w.buf[:0], probe
+	w.cands, w.buf, w.findings, w.probe = w.cands[:0], w.buf[:0], w.findings[:0], probe
 	for id := lo; id < hi; id++ {
 		w.from, w.event = id, 0
-		w.space.Successors(w.st.get(id), w.emit)
+		w.state = w.st.get(id)
+		w.space.Successors(w.state, w.emit)
 		switch {
 		case w.event == 0:
-			w.cands = append(w.cands, candidate{from: id, event: -1})
+			c := candidate{from: id, event: -1, f0: int32(len(w.findings))}
+			w.space.Terminal(w.state, w.collect)
+			c.f1 = int32(len(w.findings))
+			w.cands = append(w.cands, c)
 		case probe:
 			w.cands = append(w.cands, candidate{from: id, event: -2})
 		case w.event > 1<<16:
@@ -139,7 +154,12 @@ func (s *search) bfs() {
 					if layered {
 						cur.addTo(total, int(c.from-levelStart))
 					}
-					s.space.Terminal(s.st.get(c.from), s.report(c.from, -1))
+					if c.f1 > c.f0 {
+						report := s.report(c.from, -1)
+						for _, f := range w.findings[c.f0:c.f1] {
+							report(f)
+						}
+					}
 					continue
 				case -2:
 					depthCut = true
@@ -164,8 +184,11 @@ func (s *search) bfs() {
 					next.ensure(int(nid-levelEnd) + 1)
 					next.add(int(nid-levelEnd), &cur, int(c.from-levelStart))
 				}
-				if c.note != 0 {
-					s.space.Transition(s.st.get(c.from), w.buf[c.off:c.off+c.n], c.note, s.report(c.from, int(c.event)))
+				if c.f1 > c.f0 {
+					report := s.report(c.from, int(c.event))
+					for _, f := range w.findings[c.f0:c.f1] {
+						report(f)
+					}
 				}
 			}
 		}

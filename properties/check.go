@@ -2,6 +2,7 @@ package properties
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/big"
@@ -20,6 +21,7 @@ type space struct {
 	x   *model.Expander
 	st  model.State
 	all bool
+	key []byte
 }
 
 func newSpace(sys *model.System, all, reduce bool) *space {
@@ -50,12 +52,12 @@ func (s *space) Transition(_, to []byte, note uint64, report func(explore.Findin
 		if note&(1<<sn) == 0 {
 			continue
 		}
-		v := RecordedValue(s.sys, &s.st, sn)
-		report(explore.Finding{Key: keySnapshot + "\x00" + v.Key()})
+		s.key = valueKey(s.key[:0], s.sys, &s.st, sn)
+		report(explore.Finding{Key: keySnapshot + "\x00" + string(s.key)})
 		for _, p := range StateViolations(s.sys, &s.st, sn) {
 			key := keyViolation + "\x00" + p
 			if s.all {
-				key += "\x00" + v.Key()
+				key += "\x00" + string(s.key)
 			}
 			report(explore.Finding{Key: key, Violation: true})
 		}
@@ -106,7 +108,7 @@ func btoi(b bool) int {
 // snapshot s violates in state st, judged from the state alone.
 func StateViolations(sys *model.System, st *model.State, s int) []string {
 	var ps []string
-	if RecordedValue(sys, st, s).Total() != sys.Total() {
+	if recordedTotal(sys, st, s) != sys.Total() {
 		ps = append(ps, Conservation)
 	}
 	if st.Snap[s]&model.SnapCutBroken != 0 {
@@ -324,8 +326,8 @@ func resolveWith(sys *model.System, ex *model.Expander, path []int) ([]model.Eve
 func snapshotAtEnd(x *Execution, key string) SnapshotValue {
 	last := len(x.Events) - 1
 	for s, k := range x.CompleteAt {
-		if v := x.Recorded(s); k == last && v.Key() == key {
-			return v
+		if k == last && string(valueKey(nil, x.Sys, x.States[k+1], s)) == key {
+			return x.Recorded(s)
 		}
 	}
 	panic("properties: internal error: the path does not end at a completion")
@@ -376,4 +378,39 @@ func storeName(fp bool) string {
 		return "fingerprint"
 	}
 	return "exact"
+}
+
+// valueKey appends a compact canonical key of snapshot s's recorded value
+// in st: the snapshot, the recorded balances, and each channel's recorded
+// amounts. Equal keys are equal values (SnapshotValue.Key is the readable
+// equivalent).
+func valueKey(dst []byte, sys *model.System, st *model.State, s int) []byte {
+	n, c := len(sys.Topo.Nodes), len(sys.Topo.Chans)
+	dst = binary.AppendUvarint(dst, uint64(s))
+	for i := 0; i < n; i++ {
+		dst = binary.AppendUvarint(dst, uint64(uint32(st.Rec[s*n+i].Balance)))
+	}
+	for ch := 0; ch < c; ch++ {
+		r := st.RecChan[s*c+ch]
+		dst = binary.AppendUvarint(dst, uint64(len(r)))
+		for _, a := range r {
+			dst = binary.AppendUvarint(dst, uint64(uint32(a)))
+		}
+	}
+	return dst
+}
+
+// recordedTotal is the money snapshot s recorded in st.
+func recordedTotal(sys *model.System, st *model.State, s int) int64 {
+	n, c := len(sys.Topo.Nodes), len(sys.Topo.Chans)
+	var t int64
+	for i := 0; i < n; i++ {
+		t += int64(st.Rec[s*n+i].Balance)
+	}
+	for ch := 0; ch < c; ch++ {
+		for _, a := range st.RecChan[s*c+ch] {
+			t += int64(a)
+		}
+	}
+	return t
 }
