@@ -8,6 +8,8 @@ import (
 	"math/big"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/snapcheck/snapcheck/explore"
 	"github.com/snapcheck/snapcheck/model"
@@ -251,24 +253,16 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 	if s := res.Elapsed.Seconds(); s > 0 {
 		rep.StatesPerSecond = float64(res.States) / s
 	}
+	// Rebuilding the executions of the distinct snapshots is independent
+	// work per snapshot: done by the workers, kept in the findings' order.
+	var snapFindings []*explore.Found
 	for _, f := range res.Findings {
 		kind, rest, _ := strings.Cut(f.Key, "\x00")
 		switch kind {
 		case keyNeverStarted:
 			rep.NeverStarted = append(rep.NeverStarted, rest)
 		case keySnapshot:
-			var snap Snapshot
-			for i, p := range f.Paths {
-				evs, x, err := resolveWith(sys, newSpace(sys, false, opts.Reduce).x, p)
-				if err != nil {
-					return nil, err
-				}
-				if i == 0 {
-					snap.SnapshotValue = snapshotAtEnd(x, rest)
-				}
-				snap.Executions = append(snap.Executions, evs)
-			}
-			rep.Snapshots = append(rep.Snapshots, snap)
+			snapFindings = append(snapFindings, f)
 		case keyViolation:
 			prop, _, _ := strings.Cut(rest, "\x00")
 			evs, x, err := resolveWith(sys, newSpace(sys, false, opts.Reduce).x, f.Paths[0])
@@ -278,7 +272,28 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 			rep.Violations = append(rep.Violations, explain(x, prop, evs))
 		}
 	}
-	if err := crossCheck(sys, rep); err != nil {
+	snaps := make([]Snapshot, len(snapFindings))
+	err = parallelFor(len(snapFindings), eo.Workers, func(k int) error {
+		f := snapFindings[k]
+		_, rest, _ := strings.Cut(f.Key, "\x00")
+		ex := newSpace(sys, false, opts.Reduce).x
+		for i, p := range f.Paths {
+			evs, x, err := resolveWith(sys, ex, p)
+			if err != nil {
+				return err
+			}
+			if i == 0 {
+				snaps[k].SnapshotValue = snapshotAtEnd(x, rest)
+			}
+			snaps[k].Executions = append(snaps[k].Executions, evs)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rep.Snapshots = append(rep.Snapshots, snaps...)
+	if err := crossCheck(sys, rep, eo.Workers); err != nil {
 		return nil, err
 	}
 	explainFeasibility(sys, rep)
@@ -413,4 +428,32 @@ func recordedTotal(sys *model.System, st *model.State, s int) int64 {
 		}
 	}
 	return t
+}
+
+// parallelFor runs f(0..n-1) on up to workers goroutines and returns the
+// error of the lowest index that failed, so that the outcome does not
+// depend on scheduling.
+func parallelFor(n, workers int, f func(int) error) error {
+	workers = max(1, min(workers, n))
+	errs := make([]error, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				errs[i] = f(i)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -436,9 +436,9 @@ type WitnessCounts struct {
 // ones. The constructive check must agree with the state-based ones: a
 // snapshot that passes them but has no witness is an internal
 // inconsistency, reported as an error.
-func crossCheck(sys *model.System, rep *Report) error {
+func crossCheck(sys *model.System, rep *Report, workers int) error {
 	t := &sys.Topo
-	for i := range rep.Snapshots {
+	return parallelFor(len(rep.Snapshots), workers, func(i int) error {
 		sn := &rep.Snapshots[i]
 		s := t.SnapshotIndex(sn.ID)
 		c := &WitnessCounts{}
@@ -465,8 +465,8 @@ func crossCheck(sys *model.System, rep *Report) error {
 			}
 		}
 		sn.Witnesses = c
-	}
-	return nil
+		return nil
+	})
 }
 
 // explainFeasibility runs the constructive check on the counterexample of
