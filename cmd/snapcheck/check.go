@@ -39,6 +39,7 @@ type checkOptions struct {
 	out           string
 	witnessOpts
 	por       bool
+	list      int
 	workers   int
 	store     string
 	maxMemory int64
@@ -57,6 +58,7 @@ func checkFlags() (*pflag.FlagSet, *checkOptions) {
 	fs.IntVar(&o.workers, "workers", 0, "goroutines expanding states (breadth-first search); 0 means one per CPU; results are identical for every number")
 	fs.StringVar(&o.store, "store", "exact", "visited-state store: exact (whole states, no merging ever) or fingerprint (64-bit fingerprints, far less memory, reports its collision probability)")
 	fs.Int64Var(&o.maxMemory, "max-memory", 0, "stop (exit 3) when the search would hold more than this many MB; 0 means 3/4 of this machine's memory")
+	fs.IntVar(&o.list, "list", 100, "distinct snapshots to list in the text report (-1: all)")
 	fs.BoolVar(&o.por, "por", false, "partial-order reduction: the same verdicts and distinct snapshots from fewer states (figures are the reduced graph's)")
 	fs.StringVar(&o.out, "out", "snapcheck-traces", "folder for counterexample trace files (one per violated property), created if needed")
 	witnessFlags(fs, &o.witnessOpts)
@@ -146,7 +148,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return fail(stderr, "check", err)
 		}
 	} else {
-		printReport(stdout, sys, rep)
+		printReport(stdout, sys, rep, o.list)
 	}
 	return exitCode(rep.Verdict)
 }
@@ -161,7 +163,7 @@ func exitCode(v properties.Verdict) int {
 	return exitIncomplete
 }
 
-func printReport(w io.Writer, sys *model.System, rep *properties.Report) {
+func printReport(w io.Writer, sys *model.System, rep *properties.Report, list int) {
 	t := &sys.Topo
 	fifo := "FIFO"
 	if !t.FIFO {
@@ -189,7 +191,11 @@ func printReport(w io.Writer, sys *model.System, rep *properties.Report) {
 		fmt.Fprintf(w, "  fingerprints  probability that two states were merged: %.2g (optimistic estimate, as TLC computes it)\n", rep.CollisionProbability)
 	}
 	fmt.Fprintf(w, "Distinct recorded snapshots: %d\n", len(rep.Snapshots))
-	for _, s := range rep.Snapshots {
+	for i, s := range rep.Snapshots {
+		if list >= 0 && i >= list {
+			fmt.Fprintf(w, "  (%s more: --list -1 lists them all, --json reports them all)\n", thousands(int64(len(rep.Snapshots)-i)))
+			break
+		}
 		fmt.Fprintf(w, "  %-4s %s  (total $%d)\n", s.ID, s.Format(t), s.Total())
 		printWitnessCounts(w, s)
 	}
