@@ -40,6 +40,7 @@ type worker struct {
 	emit     func([]byte, uint64)
 	collect  func(Finding)
 	state    []byte
+	sink     uint64
 	// per state being expanded
 	from  uint32
 	event int32
@@ -56,11 +57,8 @@ func (w *worker) init() {
 			return
 		}
 		c := candidate{from: w.from, event: ev, note: note, hash: w.st.hash(nb)}
-		c.id, c.found = w.st.lookup(nb, c.hash)
-		if !c.found {
-			c.off, c.n = len(w.buf), len(nb)
-			w.buf = append(w.buf, nb...)
-		}
+		c.off, c.n = len(w.buf), len(nb)
+		w.buf = append(w.buf, nb...)
 		if note != 0 {
 			c.f0 = int32(len(w.findings))
 			w.space.Transition(w.state, nb, note, w.collect)
@@ -87,6 +85,22 @@ func (w *worker) expand(lo, hi uint32, probe bool) {
 			w.cands = append(w.cands, candidate{from: id, event: -2})
 		case w.event > 1<<16:
 			panic(fmt.Sprintf("explore: a state has %d successors, more than 65,536", w.event))
+		}
+	}
+	// Look the successors up in two passes: the first only touches their
+	// slots, with loads that do not depend on each other, so that the
+	// processor overlaps the cache misses; the second finds them.
+	var sink uint64
+	for i := range w.cands {
+		if w.cands[i].event >= 0 {
+			sink += w.st.touch(w.cands[i].hash)
+		}
+	}
+	w.sink = sink
+	for i := range w.cands {
+		c := &w.cands[i]
+		if c.event >= 0 {
+			c.id, c.found = w.st.lookup(w.buf[c.off:c.off+c.n], c.hash)
 		}
 	}
 }

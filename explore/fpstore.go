@@ -17,6 +17,9 @@ type stateStore interface {
 	// level says that ids below start will not be read again.
 	level(start uint32)
 	hash(b []byte) uint64
+	// touch reads the slot where the probe for h starts (to bring it into
+	// the cache early).
+	touch(h uint64) uint64
 }
 
 func (s *store) hash(b []byte) uint64 { return maphash.Bytes(s.seed, b) }
@@ -140,3 +143,5 @@ func (s *fpStore) level(start uint32) {
 	}
 	s.base = start
 }
+
+func (s *fpStore) touch(h uint64) uint64 { return s.table[h&s.mask] }

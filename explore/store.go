@@ -143,3 +143,5 @@ func (s *store) grow() {
 		}
 	}
 }
+
+func (s *store) touch(h uint64) uint64 { return s.table[s.slot(h)] }

@@ -283,11 +283,28 @@ func (st *State) Encode(dst []byte) []byte {
 			dst = binary.AppendUvarint(dst, uint64(uint32(r.Balance)))
 		}
 	}
-	dst = appendBits(dst, len(st.Recording), func(i int) bool { return st.Recording[i] })
+	var acc8 byte
+	for i, r := range st.Recording {
+		if r {
+			acc8 |= 1 << (i & 7)
+		}
+		if i&7 == 7 || i == len(st.Recording)-1 {
+			dst = append(dst, acc8)
+			acc8 = 0
+		}
+	}
 	for _, s := range st.Snap {
 		dst = append(dst, byte(s))
 	}
-	dst = appendBits(dst, len(st.RecChan), func(i int) bool { return len(st.RecChan[i]) > 0 })
+	for i, rc := range st.RecChan {
+		if len(rc) > 0 {
+			acc8 |= 1 << (i & 7)
+		}
+		if i&7 == 7 || i == len(st.RecChan)-1 {
+			dst = append(dst, acc8)
+			acc8 = 0
+		}
+	}
 	for _, rc := range st.RecChan {
 		if len(rc) == 0 {
 			continue
@@ -298,7 +315,15 @@ func (st *State) Encode(dst []byte) []byte {
 		}
 	}
 	all := uint32(1)<<len(st.Snap) - 1
-	dst = appendBits(dst, len(st.Chans), func(i int) bool { return len(st.Chans[i]) > 0 })
+	for i, q := range st.Chans {
+		if len(q) > 0 {
+			acc8 |= 1 << (i & 7)
+		}
+		if i&7 == 7 || i == len(st.Chans)-1 {
+			dst = append(dst, acc8)
+			acc8 = 0
+		}
+	}
 	for _, q := range st.Chans {
 		if len(q) == 0 {
 			continue
@@ -306,20 +331,6 @@ func (st *State) Encode(dst []byte) []byte {
 		dst = binary.AppendUvarint(dst, uint64(len(q)))
 		for _, m := range q {
 			dst = appendMessage(dst, m, all)
-		}
-	}
-	return dst
-}
-
-func appendBits(dst []byte, n int, bit func(int) bool) []byte {
-	var acc byte
-	for i := 0; i < n; i++ {
-		if bit(i) {
-			acc |= 1 << (i % 8)
-		}
-		if i%8 == 7 || i == n-1 {
-			dst = append(dst, acc)
-			acc = 0
 		}
 	}
 	return dst
