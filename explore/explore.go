@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"runtime/metrics"
 	"slices"
 	"time"
 )
@@ -72,7 +73,8 @@ type Options struct {
 	// (breadth-first only): far less memory, at a small risk of merging two
 	// different states (Result.CollisionProbability).
 	Fingerprints bool
-	// MaxMemory stops the search (incomplete) when the store and the
+	// MaxMemory stops the search (incomplete) when the process's memory
+	// (what the Go runtime holds from the system), or the store and the
 	// search's own arrays would hold more than this many bytes (0: no limit).
 	MaxMemory int64
 }
@@ -243,7 +245,7 @@ func (s *search) check(expanded int64, queue int64, depth int) bool {
 		s.stopped = fmt.Sprintf("state limit (--max-states %d) reached", s.opts.MaxStates)
 		return false
 	}
-	if s.opts.MaxMemory > 0 && s.memory() > s.opts.MaxMemory {
+	if s.opts.MaxMemory > 0 && max(s.memory(), processMemory()) > s.opts.MaxMemory {
 		s.stopped = fmt.Sprintf("memory limit (--max-memory %d MB) reached", s.opts.MaxMemory>>20)
 		return false
 	}
@@ -444,4 +446,15 @@ func (s *search) path(o occurrence) []int {
 // memory is what the store and the per-state arrays hold.
 func (s *search) memory() int64 {
 	return s.st.bytes() + int64(cap(s.parents))*4 + int64(cap(s.events))*2
+}
+
+// processMemory is the memory the Go runtime holds from the system, less
+// what it has returned (runtime/metrics; no stop-the-world).
+func processMemory() int64 {
+	samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(samples)
+	if samples[0].Value.Kind() != metrics.KindUint64 || samples[1].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(samples[0].Value.Uint64() - samples[1].Value.Uint64())
 }

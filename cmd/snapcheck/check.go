@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -96,6 +97,11 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	if o.maxMemory == 0 {
 		o.maxMemory = defaultMaxMemoryMB()
+	}
+	if o.maxMemory > 0 {
+		// Make the garbage collector keep the heap under the limit too
+		// (this process is the tool's own, so the setting is ours).
+		debug.SetMemoryLimit(o.maxMemory << 20)
 	}
 	if o.witnessSample < 1 {
 		return fail(stderr, "check", fmt.Errorf("--witness-sample: must be at least 1, got %d", o.witnessSample))
