@@ -25,27 +25,35 @@ type stateStore interface {
 func (s *store) hash(b []byte) uint64 { return maphash.Bytes(s.seed, b) }
 func (s *store) level(uint32)         {}
 
-// fpStore keeps 64-bit fingerprints of states (TLC's way): eight bytes a
-// state, at the risk that two states with the same fingerprint are merged.
-// The encodings of the current and next breadth-first levels are kept to
-// expand them; ids of the next level are found through a map.
+// fpStore keeps 64-bit fingerprints of states (TLC's way) with their ids:
+// twelve bytes a slot, at the risk that two states with the same
+// fingerprint are merged. The encodings of the current and next
+// breadth-first levels are kept to expand them.
 type fpStore struct {
 	seed  maphash.Seed
-	table []uint64 // 0 empty, else fingerprint (never 0)
-	mask  uint64
+	table []uint64 // 0 empty, else a fingerprint (never 0)
+	ids   []uint32 // the id of each slot's state
 	n     int
-	// levels: encodings of states with ids in [base, n)
+	// encodings of the states with ids in [base, n)
 	base  uint32
 	arena []byte
 	offs  []uint64
-	ids   map[uint64]uint32 // fingerprint -> id, for ids >= base
 }
 
 func newFPStore() *fpStore {
-	s := &fpStore{seed: maphash.MakeSeed(), ids: map[uint64]uint32{}, offs: []uint64{0}}
-	s.table = make([]uint64, 1<<16)
-	s.mask = uint64(len(s.table) - 1)
+	s := &fpStore{seed: maphash.MakeSeed(), offs: []uint64{0}}
+	s.table, s.ids = make([]uint64, 1<<16), make([]uint32, 1<<16)
 	return s
+}
+
+// slot and next probe as in the exact store: any table size, growth by half.
+func (s *fpStore) slot(h uint64) int { return int((h >> 32) * uint64(len(s.table)) >> 32) }
+
+func (s *fpStore) next(i int) int {
+	if i++; i == len(s.table) {
+		return 0
+	}
+	return i
 }
 
 func (s *fpStore) hash(b []byte) uint64 {
@@ -59,7 +67,7 @@ func (s *fpStore) hash(b []byte) uint64 {
 func (s *fpStore) len() int { return s.n }
 
 func (s *fpStore) bytes() int64 {
-	return int64(cap(s.table))*8 + int64(cap(s.arena)) + int64(cap(s.offs))*8 + int64(len(s.ids))*24
+	return int64(cap(s.table))*8 + int64(cap(s.ids))*4 + int64(cap(s.arena)) + int64(cap(s.offs))*8
 }
 
 func (s *fpStore) get(id uint32) []byte {
@@ -67,38 +75,31 @@ func (s *fpStore) get(id uint32) []byte {
 	return s.arena[s.offs[i]:s.offs[i+1]]
 }
 
+func (s *fpStore) touch(h uint64) uint64 { return s.table[s.slot(h)] }
+
 func (s *fpStore) lookup(_ []byte, h uint64) (uint32, bool) {
-	for i := h & s.mask; ; i = (i + 1) & s.mask {
-		e := s.table[i]
-		if e == 0 {
+	for i := s.slot(h); ; i = s.next(i) {
+		switch s.table[i] {
+		case 0:
 			return 0, false
-		}
-		if e == h {
-			id, ok := s.ids[h]
-			return id, ok
+		case h:
+			return s.ids[i], true
 		}
 	}
 }
 
 func (s *fpStore) insert(b []byte, h uint64) (uint32, bool) {
-	for i := h & s.mask; ; i = (i + 1) & s.mask {
-		e := s.table[i]
-		if e == h {
-			id, ok := s.ids[h]
-			if !ok {
-				// Seen in an older level: report it as such.
-				return ^uint32(0), false
-			}
-			return id, false
-		}
-		if e == 0 {
-			s.table[i] = h
+	for i := s.slot(h); ; i = s.next(i) {
+		switch s.table[i] {
+		case h:
+			return s.ids[i], false
+		case 0:
 			id := uint32(s.n)
+			s.table[i], s.ids[i] = h, id
 			s.n++
-			s.ids[h] = id
 			s.arena = append(s.arena, b...)
 			s.offs = append(s.offs, uint64(len(s.arena)))
-			if uint64(s.n)*5 > uint64(len(s.table))*4 {
+			if uint64(s.n)*20 > uint64(len(s.table))*17 {
 				s.grow()
 			}
 			return id, true
@@ -107,23 +108,23 @@ func (s *fpStore) insert(b []byte, h uint64) (uint32, bool) {
 }
 
 func (s *fpStore) grow() {
-	old := s.table
-	s.table = make([]uint64, 2*len(old))
-	s.mask = uint64(len(s.table) - 1)
-	for _, e := range old {
+	old, oldIDs := s.table, s.ids
+	n := len(old) + len(old)/2
+	s.table, s.ids = make([]uint64, n), make([]uint32, n)
+	for k, e := range old {
 		if e == 0 {
 			continue
 		}
-		for i := e & s.mask; ; i = (i + 1) & s.mask {
+		for i := s.slot(e); ; i = s.next(i) {
 			if s.table[i] == 0 {
-				s.table[i] = e
+				s.table[i], s.ids[i] = e, oldIDs[k]
 				break
 			}
 		}
 	}
 }
 
-// level drops the encodings and id map entries of ids below start.
+// level drops the encodings of ids below start.
 func (s *fpStore) level(start uint32) {
 	if start <= s.base {
 		return
@@ -136,12 +137,5 @@ func (s *fpStore) level(start uint32) {
 		offs[i] -= cut
 	}
 	s.offs = append(s.offs[:0], offs...)
-	for h, id := range s.ids {
-		if id < start {
-			delete(s.ids, h)
-		}
-	}
 	s.base = start
 }
-
-func (s *fpStore) touch(h uint64) uint64 { return s.table[h&s.mask] }
