@@ -1,7 +1,10 @@
 // Package explore searches any state space given as encoded states
-// (Space): breadth-first or depth-first, with an exact visited-state store,
-// limits, figures and progress, and the first occurrences of every finding
-// with the paths that lead to them.
+// (Space): breadth-first (in parallel rounds whose results do not depend on
+// the number of workers) or depth-first, with an exact visited-state store
+// or a fingerprint store, limits (states, depth, time, memory), figures
+// (including the exact number of maximal executions) and progress, and the
+// first occurrences of every finding with the paths that lead to them.
+// Simulate walks random maximal executions of the same spaces.
 //
 // It knows no model and no algorithm by name; it imports only the standard
 // library.
