@@ -296,15 +296,7 @@ func (st *State) Encode(dst []byte) []byte {
 	for _, s := range st.Snap {
 		dst = append(dst, byte(s))
 	}
-	for i, rc := range st.RecChan {
-		if len(rc) > 0 {
-			acc8 |= 1 << (i & 7)
-		}
-		if i&7 == 7 || i == len(st.RecChan)-1 {
-			dst = append(dst, acc8)
-			acc8 = 0
-		}
-	}
+	dst = appendNonEmpty(dst, st.RecChan)
 	for _, rc := range st.RecChan {
 		if len(rc) == 0 {
 			continue
@@ -315,15 +307,7 @@ func (st *State) Encode(dst []byte) []byte {
 		}
 	}
 	all := uint32(1)<<len(st.Snap) - 1
-	for i, q := range st.Chans {
-		if len(q) > 0 {
-			acc8 |= 1 << (i & 7)
-		}
-		if i&7 == 7 || i == len(st.Chans)-1 {
-			dst = append(dst, acc8)
-			acc8 = 0
-		}
-	}
+	dst = appendNonEmpty(dst, st.Chans)
 	for _, q := range st.Chans {
 		if len(q) == 0 {
 			continue
@@ -331,6 +315,21 @@ func (st *State) Encode(dst []byte) []byte {
 		dst = binary.AppendUvarint(dst, uint64(len(q)))
 		for _, m := range q {
 			dst = appendMessage(dst, m, all)
+		}
+	}
+	return dst
+}
+
+// appendNonEmpty appends a bit per list, set when it is not empty.
+func appendNonEmpty[T any](dst []byte, lists [][]T) []byte {
+	var acc byte
+	for i, l := range lists {
+		if len(l) > 0 {
+			acc |= 1 << (i & 7)
+		}
+		if i&7 == 7 || i == len(lists)-1 {
+			dst = append(dst, acc)
+			acc = 0
 		}
 	}
 	return dst

@@ -212,16 +212,7 @@ type Report struct {
 // every snapshot. An error means the check could not run (an algorithm
 // that breaks the model's contract); verdicts are in the report.
 func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			var ce *model.ContractError
-			if e, ok := r.(error); ok && errors.As(e, &ce) {
-				rep, err = nil, ce
-				return
-			}
-			panic(r)
-		}
-	}()
+	defer catchContract(&err)
 	eo := opts.Explore
 	eo.Keep = max(opts.Witnesses, 1)
 	sp := newSpace(sys, opts.AllViolations, opts.Reduce)
@@ -456,4 +447,18 @@ func parallelFor(n, workers int, f func(int) error) error {
 		}
 	}
 	return nil
+}
+
+// catchContract, deferred, turns a panic with a *model.ContractError (an
+// algorithm breaking the model's contract) into the function's error; any
+// other panic is a bug and goes on.
+func catchContract(err *error) {
+	if r := recover(); r != nil {
+		var ce *model.ContractError
+		if e, ok := r.(error); ok && errors.As(e, &ce) {
+			*err = ce
+			return
+		}
+		panic(r)
+	}
 }

@@ -2,7 +2,6 @@ package properties
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -69,16 +68,7 @@ type SimReport struct {
 // means the simulation could not run (an algorithm that breaks the model's
 // contract, an internal inconsistency); verdicts are in the report.
 func Simulate(ctx context.Context, sys *model.System, opts SimulateOptions) (rep *SimReport, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			var ce *model.ContractError
-			if e, ok := r.(error); ok && errors.As(e, &ce) {
-				rep, err = nil, ce
-				return
-			}
-			panic(r)
-		}
-	}()
+	defer catchContract(&err)
 	if opts.BiasMarkers && (opts.MarkerWeight < 0 || opts.MarkerWeight != opts.MarkerWeight) {
 		return nil, fmt.Errorf("simulate: marker weight must be ≥ 0, got %v", opts.MarkerWeight)
 	}

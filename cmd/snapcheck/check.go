@@ -254,27 +254,38 @@ func bigThousands(s string) string {
 	return b.String()
 }
 
-// writeTraces writes one counterexample trace per violation into dir, with
-// stable names, and records their paths in the report.
+// writeTraces writes one counterexample trace per violation of a check
+// into dir, with stable names, and records their paths in the report.
 func writeTraces(sys *model.System, rep *properties.Report, dir string) error {
-	if len(rep.Violations) == 0 {
+	vs := make([]*properties.Violation, len(rep.Violations))
+	for i := range rep.Violations {
+		vs[i] = &rep.Violations[i]
+	}
+	return writeViolationTraces(sys, vs, dir, rep.Config+"-", nil)
+}
+
+// writeViolationTraces writes one trace file per violation into dir, named
+// prefix + property (+ "-N" for the N-th of a property), with the seed if
+// any, and records each path in its violation. Each file is written whole
+// or not at all.
+func writeViolationTraces(sys *model.System, vs []*properties.Violation, dir, prefix string, seed *int64) error {
+	if len(vs) == 0 {
 		return nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
-	name := rep.Config
-	if name == "" {
-		name = "config"
+	if strings.HasPrefix(prefix, "-") {
+		prefix = "config" + prefix
 	}
 	seen := map[string]int{}
-	for i := range rep.Violations {
-		v := &rep.Violations[i]
+	for _, v := range vs {
 		tr, err := counterexamples.FromViolation(sys, *v)
 		if err != nil {
 			return err
 		}
-		base := safeName(name) + "-" + v.Property
+		tr.Seed = seed
+		base := safeName(prefix + v.Property)
 		seen[base]++
 		if n := seen[base]; n > 1 {
 			base += fmt.Sprintf("-%d", n)

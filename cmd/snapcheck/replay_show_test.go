@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -13,13 +11,6 @@ import (
 )
 
 var updateReplayShow = flag.Bool("update-replay-show", false, "regenerate testdata/replay-show golden files")
-
-// runCLI runs the command line in-process.
-func runCLI(args ...string) (code int, stdout, stderr string) {
-	var o, e bytes.Buffer
-	code = run(context.Background(), args, &o, &e)
-	return code, o.String(), e.String()
-}
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
@@ -66,7 +57,7 @@ func TestCheckThenReplayAlone(t *testing.T) {
 	for _, cfg := range configs {
 		t.Run(filepath.Base(cfg), func(t *testing.T) {
 			out := t.TempDir()
-			code, stdout, stderr := runCLI("check", "--quiet", "--out", out, cfg)
+			code, stdout, stderr := cli("check", "--quiet", "--out", out, cfg)
 			if code != exitViolation {
 				t.Fatalf("check exit %d, want 1\n%s%s", code, stdout, stderr)
 			}
@@ -79,12 +70,12 @@ func TestCheckThenReplayAlone(t *testing.T) {
 					t.Errorf("the report does not list %s", tr)
 				}
 				alone := copyAlone(t, tr)
-				code, stdout, stderr := runCLI("replay", alone)
+				code, stdout, stderr := cli("replay", alone)
 				if code != exitViolation || !strings.Contains(stdout, "Verdict: violation reproduced") {
 					t.Errorf("replay %s: exit %d, want 1\n%s%s", filepath.Base(tr), code, stdout, stderr)
 				}
 				for _, f := range counterexamples.Formats() {
-					if code, _, stderr := runCLI("show", "--format", f, alone); code != exitOK {
+					if code, _, stderr := cli("show", "--format", f, alone); code != exitOK {
 						t.Errorf("show --format %s %s: exit %d\n%s", f, filepath.Base(tr), code, stderr)
 					}
 				}
@@ -115,7 +106,7 @@ func TestReplayGolden(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, stdout, stderr := runCLI(tc.args...)
+			code, stdout, stderr := cli(tc.args...)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d\n%s%s", code, tc.code, stdout, stderr)
 			}
@@ -181,7 +172,7 @@ func TestReplayDiverges(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			path := tampered(t, tc.trace, tc.edit)
-			code, stdout, stderr := runCLI("replay", path)
+			code, stdout, stderr := cli("replay", path)
 			if code != exitBadInput {
 				t.Errorf("exit %d, want 2", code)
 			}
@@ -194,7 +185,7 @@ func TestReplayDiverges(t *testing.T) {
 			if strings.Contains(stdout, "Verdict") {
 				t.Errorf("a verdict after divergence: %q", stdout)
 			}
-			if code, _, stderr := runCLI("show", path); code != exitBadInput || stderr == "" {
+			if code, _, stderr := cli("show", path); code != exitBadInput || stderr == "" {
 				t.Errorf("show: exit %d, %q; want 2 with an error", code, stderr)
 			}
 		})
@@ -207,7 +198,7 @@ func TestReplayNotReproduced(t *testing.T) {
 	path := tampered(t, "no-forward-termination.trace.json", func(s string) string {
 		return strings.Replace(s, `"property": "termination"`, `"property": "conservation"`, 1)
 	})
-	code, stdout, stderr := runCLI("replay", path)
+	code, stdout, stderr := cli("replay", path)
 	if code != exitBadInput || !strings.Contains(stdout, "not reproduced") || !strings.Contains(stderr, "does not reproduce") {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
 	}
@@ -219,12 +210,12 @@ func TestShowOutputFile(t *testing.T) {
 	tr := corpus + "lecture-late-markers-conservation.trace.json"
 	dir := t.TempDir()
 	for _, f := range counterexamples.Formats() {
-		code, want, stderr := runCLI("show", "-f", f, tr)
+		code, want, stderr := cli("show", "-f", f, tr)
 		if code != exitOK {
 			t.Fatalf("show -f %s: exit %d %s", f, code, stderr)
 		}
 		path := filepath.Join(dir, "out."+f)
-		if code, stdout, stderr := runCLI("show", "-f", f, "-o", path, tr); code != exitOK || stdout != "" {
+		if code, stdout, stderr := cli("show", "-f", f, "-o", path, tr); code != exitOK || stdout != "" {
 			t.Fatalf("show -o: exit %d, stdout %q, %s", code, stdout, stderr)
 		}
 		got, err := os.ReadFile(path)
@@ -239,7 +230,7 @@ func TestShowOutputFile(t *testing.T) {
 	if len(entries) != len(counterexamples.Formats()) {
 		t.Errorf("%d files in the output folder, want %d (no temporary files left)", len(entries), len(counterexamples.Formats()))
 	}
-	code, _, stderr := runCLI("show", "-o", filepath.Join(dir, "missing", "x.txt"), tr)
+	code, _, stderr := cli("show", "-o", filepath.Join(dir, "missing", "x.txt"), tr)
 	if code != exitBadInput || !strings.Contains(stderr, "-o") {
 		t.Errorf("-o into a missing folder: exit %d, %q", code, stderr)
 	}
@@ -251,7 +242,7 @@ func TestReplayWitnessWithViolation(t *testing.T) {
 	path := tampered(t, "late-markers-conservation.trace.json", func(s string) string {
 		return strings.Replace(s, `"kind": "counterexample"`, `"kind": "witness"`, 1)
 	})
-	code, stdout, stderr := runCLI("replay", "--quiet", path)
+	code, stdout, stderr := cli("replay", "--quiet", path)
 	if code != exitViolation || !strings.Contains(stdout, "the witness trace replays but shows 2 violation(s)") {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
 	}

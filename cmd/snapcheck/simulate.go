@@ -6,13 +6,10 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/pflag"
 
-	"github.com/snapcheck/snapcheck/counterexamples"
 	"github.com/snapcheck/snapcheck/model"
 	"github.com/snapcheck/snapcheck/model/algorithms"
 	"github.com/snapcheck/snapcheck/properties"
@@ -157,37 +154,12 @@ func printSimReport(w io.Writer, sys *model.System, rep *properties.SimReport, l
 	}
 }
 
-// writeSimTraces writes one counterexample trace per violation into dir,
-// with the seed, and records their paths in the report.
+// writeSimTraces writes one counterexample trace per violation of a
+// simulation into dir, with the seed, and records their paths in the report.
 func writeSimTraces(sys *model.System, rep *properties.SimReport, dir string, seed int64) error {
-	if len(rep.Violations) == 0 {
-		return nil
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("--out: %w", err)
-	}
-	name := rep.Config
-	if name == "" {
-		name = "config"
-	}
-	seen := map[string]int{}
+	vs := make([]*properties.Violation, len(rep.Violations))
 	for i := range rep.Violations {
-		v := &rep.Violations[i]
-		tr, err := counterexamples.FromViolation(sys, v.Violation)
-		if err != nil {
-			return err
-		}
-		tr.Seed = &seed
-		base := safeName(name) + "-sim-" + v.Property
-		seen[base]++
-		if n := seen[base]; n > 1 {
-			base += fmt.Sprintf("-%d", n)
-		}
-		path := filepath.Join(dir, base+".trace.json")
-		if err := tr.WriteFile(path); err != nil {
-			return err
-		}
-		v.Trace = path
+		vs[i] = &rep.Violations[i].Violation
 	}
-	return nil
+	return writeViolationTraces(sys, vs, dir, rep.Config+"-sim-", &seed)
 }

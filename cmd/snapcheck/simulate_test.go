@@ -18,12 +18,6 @@ import (
 
 var updateSimulate = flag.Bool("update-simulate", false, "regenerate testdata/simulate golden files")
 
-func simCLI(args ...string) (code int, stdout, stderr string) {
-	var o, e bytes.Buffer
-	code = run(context.Background(), args, &o, &e)
-	return code, o.String(), e.String()
-}
-
 // simTime masks the only figure of simulate's text output that depends on
 // the machine.
 var simTime = regexp.MustCompile(`(?m)^(  time\s+)\d+\.\d+ s$`)
@@ -50,7 +44,7 @@ func simGolden(t *testing.T, name, got string) {
 }
 
 func TestSimulateHelp(t *testing.T) {
-	code, stdout, stderr := simCLI("simulate", "--help")
+	code, stdout, stderr := cli("simulate", "--help")
 	if code != exitOK || stderr != "" {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
@@ -67,7 +61,7 @@ func TestSimulateHelp(t *testing.T) {
 // violation, and the output says that this is not a proof.
 func TestSimulateLecture(t *testing.T) {
 	out := t.TempDir()
-	code, stdout, stderr := simCLI("simulate", "--runs", "50", "--seed", "3", "--quiet", "--list", "-1", "--out", out, lecture)
+	code, stdout, stderr := cli("simulate", "--runs", "50", "--seed", "3", "--quiet", "--list", "-1", "--out", out, lecture)
 	if code != exitOK || stderr != "" {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
@@ -88,7 +82,7 @@ func TestSimulateLecture(t *testing.T) {
 // violation and carries the seed.
 func TestSimulateLateMarkers8(t *testing.T) {
 	out := t.TempDir()
-	code, stdout, stderr := simCLI("simulate", "--runs", "100", "--seed", "1", "--quiet", "--out", out, "../../examples/simulate/late-markers-8.json")
+	code, stdout, stderr := cli("simulate", "--runs", "100", "--seed", "1", "--quiet", "--out", out, "../../examples/simulate/late-markers-8.json")
 	if code != exitViolation {
 		t.Fatalf("exit %d, want 1\n%s%s", code, stdout, stderr)
 	}
@@ -107,7 +101,7 @@ func TestSimulateLateMarkers8(t *testing.T) {
 		if !strings.Contains(stdout, "trace: "+p) {
 			t.Errorf("the output does not name %s", p)
 		}
-		if code, stdout, stderr := simCLI("replay", "--quiet", copyAlone(t, p)); code != exitViolation {
+		if code, stdout, stderr := cli("replay", "--quiet", copyAlone(t, p)); code != exitViolation {
 			t.Errorf("replay %s: exit %d, want 1\n%s%s", filepath.Base(p), code, stdout, stderr)
 		}
 	}
@@ -116,7 +110,7 @@ func TestSimulateLateMarkers8(t *testing.T) {
 // TestSimulateDeterministic: the same seed gives the same report.
 func TestSimulateDeterministic(t *testing.T) {
 	report := func(seed string) map[string]any {
-		code, stdout, stderr := simCLI("simulate", "--json", "--runs", "30", "--seed", seed, "--bias-markers", "0.2", "--out", t.TempDir(), "../../examples/broken/late-markers.json")
+		code, stdout, stderr := cli("simulate", "--json", "--runs", "30", "--seed", seed, "--bias-markers", "0.2", "--out", t.TempDir(), "../../examples/broken/late-markers.json")
 		if code != exitViolation {
 			t.Fatalf("exit %d\n%s", code, stderr)
 		}
@@ -142,7 +136,7 @@ func TestSimulateDeterministic(t *testing.T) {
 }
 
 func TestSimulateMaxSteps(t *testing.T) {
-	code, stdout, _ := simCLI("simulate", "--runs", "4", "--max-steps", "3", "--quiet", lecture)
+	code, stdout, _ := cli("simulate", "--runs", "4", "--max-steps", "3", "--quiet", lecture)
 	if code != exitOK {
 		t.Fatalf("exit %d", code)
 	}
@@ -166,7 +160,7 @@ func TestSimulateBadInput(t *testing.T) {
 		{[]string{lecture, lecture}, "expected 1 argument"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
-			code, stdout, stderr := simCLI(append([]string{"simulate"}, tc.args...)...)
+			code, stdout, stderr := cli(append([]string{"simulate"}, tc.args...)...)
 			if code != exitBadInput {
 				t.Errorf("exit %d, want 2", code)
 			}
