@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,26 +9,9 @@ import (
 	"github.com/snapcheck/snapcheck/counterexamples"
 )
 
-var updateReplayShow = flag.Bool("update-replay-show", false, "regenerate testdata/replay-show golden files")
-
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "replay-show", name)
-	if *updateReplayShow {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run go test ./cmd/snapcheck -update-replay-show and review the diff)\ngot:\n%s", path, got)
-	}
+	goldenFile(t, "replay-show/"+name, got)
 }
 
 // copyAlone copies a file into a fresh folder where it is the only file.

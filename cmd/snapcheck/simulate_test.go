@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,31 +15,13 @@ import (
 	"github.com/snapcheck/snapcheck/counterexamples"
 )
 
-var updateSimulate = flag.Bool("update-simulate", false, "regenerate testdata/simulate golden files")
-
 // simTime masks the only figure of simulate's text output that depends on
 // the machine.
 var simTime = regexp.MustCompile(`(?m)^(  time\s+)\d+\.\d+ s$`)
 
 func simGolden(t *testing.T, name, got string) {
 	t.Helper()
-	got = simTime.ReplaceAllString(got, "${1}X s")
-	path := filepath.Join("testdata", "simulate", name)
-	if *updateSimulate {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/snapcheck -run TestSimulate -update-simulate)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run go test ./cmd/snapcheck -run TestSimulate -update-simulate and review the diff)\ngot:\n%s", path, got)
-	}
+	goldenFile(t, "simulate/"+name, simTime.ReplaceAllString(got, "${1}X s"))
 }
 
 func TestSimulateHelp(t *testing.T) {
