@@ -215,8 +215,12 @@ func Parse(data []byte) (*Trace, error) {
 	if len(tr.Config) == 0 {
 		return nil, errors.New("config: missing")
 	}
-	if _, err := model.ParseConfig(tr.Config); err != nil {
+	cfg, err := model.ParseConfig(tr.Config)
+	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
+	}
+	if cfg.Algorithm != "" && cfg.Algorithm != tr.Algorithm {
+		return nil, fmt.Errorf("algorithm: the trace says %q, its configuration says %q", tr.Algorithm, cfg.Algorithm)
 	}
 	if tr.Kind == KindCounterexample {
 		found := false

@@ -41,6 +41,7 @@ type worker struct {
 	collect  func(Finding)
 	state    []byte
 	sink     uint64
+	tooMany  bool // a state had more than maxSuccessors successors
 	// per state being expanded
 	from  uint32
 	event int32
@@ -83,8 +84,8 @@ func (w *worker) expand(lo, hi uint32, probe bool) {
 			w.cands = append(w.cands, c)
 		case probe:
 			w.cands = append(w.cands, candidate{from: id, event: -2})
-		case w.event > 1<<16:
-			panic(fmt.Sprintf("explore: a state has %d successors, more than 65,536", w.event))
+		case w.event > maxSuccessors:
+			w.tooMany = true
 		}
 	}
 	// Look the successors up in two passes: the first only touches their
@@ -151,6 +152,12 @@ func (s *search) bfs() {
 				wg.Go(func() { w.expand(lo, hi, probe) })
 			}
 			wg.Wait()
+		}
+		for _, w := range workers {
+			if w.tooMany {
+				s.err = tooManySuccessors()
+				return
+			}
 		}
 		// Phase two, in order; it stops inside the round when the state
 		// limit is reached, so that no more than MaxStates are stored.

@@ -152,6 +152,7 @@ type search struct {
 	lastProg time.Time
 	stopped  string
 	violated bool
+	err      error // the search cannot go on (see tooManySuccessors)
 }
 
 // Run searches the space exhaustively within the options' limits. A
@@ -192,6 +193,9 @@ func Run(ctx context.Context, space Space, opts Options) (*Result, error) {
 		s.dfs()
 	default:
 		return nil, fmt.Errorf("explore: unknown strategy %d", opts.Strategy)
+	}
+	if s.err != nil {
+		return nil, s.err
 	}
 	if opts.Fingerprints {
 		n := float64(s.st.len())
@@ -371,6 +375,9 @@ func (s *search) dfs() {
 			ev := n
 			n++
 			s.res.Transitions++
+			if ev >= maxSuccessors && s.err == nil {
+				s.err = tooManySuccessors()
+			}
 			nid, added := s.st.insert(nb, s.st.hash(nb))
 			if added {
 				s.parents = append(s.parents, f.id)
@@ -394,7 +401,7 @@ func (s *search) dfs() {
 	}
 	expanded := int64(0)
 	expand(stack[0])
-	for len(stack) > 0 {
+	for len(stack) > 0 && s.err == nil {
 		expanded++
 		if !s.check(expanded, int64(len(stack)), len(stack)) {
 			break
@@ -457,4 +464,12 @@ func processMemory() int64 {
 		return 0
 	}
 	return int64(samples[0].Value.Uint64() - samples[1].Value.Uint64())
+}
+
+// maxSuccessors bounds the events enabled in one state: paths keep each
+// event's index in 16 bits.
+const maxSuccessors = 1 << 16
+
+func tooManySuccessors() error {
+	return fmt.Errorf("a state has more than %d enabled events, the most this explorer supports (make the configuration smaller: fewer amounts, channels or messages in flight)", maxSuccessors)
 }

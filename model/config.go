@@ -22,8 +22,11 @@ const (
 )
 
 // Config is a bank configuration as the JSON file of SPEC §3 describes it.
-// Zero values of optional fields are the defaults: complete channels, no
-// money in flight, an empty script, the chandy-lamport algorithm.
+// ParseConfig fills in the defaults of the file's optional fields
+// (complete channels, FIFO channels, no money in flight, an empty script,
+// the chandy-lamport algorithm). A Config built in Go gets no defaults:
+// set Channels.Complete and FIFO yourself (their zero values mean no
+// channels and non-FIFO channels).
 type Config struct {
 	Name      string         `json:"name"`
 	Nodes     []NodeSpec     `json:"nodes"`

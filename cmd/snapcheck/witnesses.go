@@ -32,7 +32,7 @@ func printWitnessCounts(w io.Writer, s properties.Snapshot) {
 	if c == nil || c.Examined == 0 {
 		return
 	}
-	fmt.Fprintf(w, "         witnesses: %d examined, %d actual, %d only feasible", c.Examined, c.Actual, c.FeasibleOnly)
+	fmt.Fprintf(w, "         witnesses (the first %d executions this search kept): %d actual, %d only feasible", c.Examined, c.Actual, c.FeasibleOnly)
 	if c.Infeasible > 0 {
 		fmt.Fprintf(w, ", %d not feasible (a violation)", c.Infeasible)
 	}
@@ -126,7 +126,7 @@ func printWitnessSummary(w io.Writer, rep *properties.Report) {
 	if c.Examined == 0 {
 		return
 	}
-	fmt.Fprintf(w, "Reordering witnesses (SPEC §2.5): %d executions examined; the recorded state actually occurred in %d, was only feasible in %d", c.Examined, c.Actual, c.FeasibleOnly)
+	fmt.Fprintf(w, "Reordering witnesses (SPEC §2.5) of a sample of %d executions (the first this search kept per snapshot; the sample depends on strategy and reduction): the recorded state actually occurred in %d, was only feasible in %d", c.Examined, c.Actual, c.FeasibleOnly)
 	if c.Infeasible > 0 {
 		fmt.Fprintf(w, ", and has no witness in %d (violations)", c.Infeasible)
 	}
