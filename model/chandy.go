@@ -151,3 +151,8 @@ func (c ChandyLamport) MaySendControl(n *Node, ch int) bool {
 	}
 	return false
 }
+
+// PassiveWhenFinished: a node that has finished every snapshot has
+// received every marker and records nothing more, so its OnTransfer does
+// nothing, and no method reads the balance after recording.
+func (ChandyLamport) PassiveWhenFinished() {}
