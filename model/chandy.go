@@ -152,7 +152,15 @@ func (c ChandyLamport) MaySendControl(n *Node, ch int) bool {
 	return false
 }
 
-// PassiveWhenFinished: a node that has finished every snapshot has
-// received every marker and records nothing more, so its OnTransfer does
-// nothing, and no method reads the balance after recording.
-func (ChandyLamport) PassiveWhenFinished() {}
+// PassiveTransfer: once n has recorded every snapshot, a transfer on a
+// channel that no snapshot is recording changes nothing but the balance
+// (OnTransfer records nothing), no channel starts being recorded again, and
+// Chandy–Lamport reads the balance only when it records.
+func (c ChandyLamport) PassiveTransfer(n *Node, ch int) bool {
+	for s := 0; s < n.Snapshots(); s++ {
+		if !n.Recorded(s) || n.Recording(s, ch) {
+			return false
+		}
+	}
+	return true
+}

@@ -39,14 +39,16 @@ type ControlPlanner interface {
 	MaySendControl(n *Node, ch int) bool
 }
 
-// PassiveWhenFinished is an optional interface of an Algorithm that
-// sharpens partial-order reduction further. By implementing it the
-// algorithm promises that once a node has finished every snapshot, its
-// OnTransfer does nothing at all and none of its methods reads the node's
-// balance. A transfer's receive by such a node then only moves money, and
-// commutes with every other event: the reduction follows it alone.
-type PassiveWhenFinished interface {
-	PassiveWhenFinished()
+// PassiveTransfers is an optional interface of an Algorithm that sharpens
+// partial-order reduction further. PassiveTransfer(n, ch) returning true
+// promises that a transfer received by n on its incoming channel ch now
+// only moves money: OnTransfer does nothing for it, and from now on no
+// method of n reads n's balance or acts differently for the transfers that
+// arrived on ch before or after its other events. Such a receive commutes
+// with every other event, and the reduction follows it alone. A wrong
+// "true" makes the reduction unsound.
+type PassiveTransfers interface {
+	PassiveTransfer(n *Node, ch int) bool
 }
 
 type por struct {
@@ -79,10 +81,13 @@ func (s *System) maySend(st *State, k, c int, nd *Node) bool {
 // node index.
 func (p *por) reduce(s *System, st *State, events []Event) []Event {
 	n := len(s.Topo.Nodes)
-	if s.passive {
+	if s.passive != nil {
 		for k, e := range events {
-			if e.Kind == Receive && !e.Control && s.finishedAll(st, e.Node) {
-				return events[k : k+1]
+			if e.Kind == Receive && !e.Control {
+				p.nd = Node{sys: s, st: st, i: e.Node, curChan: -1}
+				if s.passive.PassiveTransfer(&p.nd, e.Chan) {
+					return events[k : k+1]
+				}
 			}
 		}
 	}
@@ -150,15 +155,4 @@ func (p *por) closure(s *System, st *State, i, limit int) (int, bool) {
 		}
 	}
 	return size, size < limit
-}
-
-// finishedAll reports whether node i has finished every snapshot.
-func (s *System) finishedAll(st *State, i int) bool {
-	n := len(s.Topo.Nodes)
-	for sn := range s.Topo.Snapshots {
-		if !st.Rec[sn*n+i].Done {
-			return false
-		}
-	}
-	return true
 }

@@ -87,7 +87,7 @@ type System struct {
 	spontaneous []uint32 // per node: snapshots it may initiate spontaneously
 	internal    bool     // the algorithm may have internal actions
 	planner     ControlPlanner
-	passive     bool       // the algorithm is PassiveWhenFinished
+	passive     PassiveTransfers
 	scriptSends [][]uint64 // per node and script position: Out positions the rest of the script sends on
 	total       int64
 }
@@ -212,7 +212,7 @@ func Build(cfg *Config, alg Algorithm) (*System, error) {
 	}
 	s.internal = true
 	s.planner, _ = alg.(ControlPlanner)
-	_, s.passive = alg.(PassiveWhenFinished)
+	s.passive, _ = alg.(PassiveTransfers)
 	s.scriptSends = make([][]uint64, len(t.Nodes))
 	for i := range s.script {
 		masks := make([]uint64, len(s.script[i])+1)
