@@ -250,7 +250,8 @@ func (st *State) Hash() uint64 {
 
 // Encode appends the compact, canonical binary encoding of st to dst (the
 // explorer's store keys). Two states are equal exactly when their
-// encodings are. Small values take one byte, empty channels and recorded
+// encodings are. It begins like appendStable, which stays separate because
+// trace hashes must not change when this encoding does. Small values take one byte, empty channels and recorded
 // channel states one bit, and most messages one byte.
 func (st *State) Encode(dst []byte) []byte {
 	for _, b := range st.Balance {
