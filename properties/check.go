@@ -269,12 +269,16 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 		_, rest, _ := strings.Cut(f.Key, "\x00")
 		ex := newSpace(sys, false, opts.Reduce).x
 		for i, p := range f.Paths {
-			evs, x, err := resolveWith(sys, ex, p)
+			// The executions are replayed in full once, by crossCheck;
+			// here the events and the final state are enough.
+			evs, st, completed, err := followPath(sys, ex, p)
 			if err != nil {
 				return err
 			}
 			if i == 0 {
-				snaps[k].SnapshotValue = snapshotAtEnd(x, rest)
+				if snaps[k].SnapshotValue, err = valueWithKey(sys, st, completed, rest); err != nil {
+					return err
+				}
 			}
 			snaps[k].Executions = append(snaps[k].Executions, evs)
 		}
@@ -310,15 +314,9 @@ func resolve(sys *model.System, path []int) ([]model.Event, *Execution, error) {
 // resolveWith resolves a path against the event lists of x (reduced or
 // not), which must be the expander the search used.
 func resolveWith(sys *model.System, ex *model.Expander, path []int) ([]model.Event, *Execution, error) {
-	st := sys.Initial()
-	evs := make([]model.Event, 0, len(path))
-	for k, i := range path {
-		cand := ex.Events(st)
-		if i >= len(cand) {
-			return nil, nil, fmt.Errorf("internal error: path step %d out of range", k)
-		}
-		evs = append(evs, cand[i])
-		sys.Apply(st, cand[i])
+	evs, _, _, err := followPath(sys, ex, path)
+	if err != nil {
+		return nil, nil, err
 	}
 	x, err := Replay(sys, evs)
 	if err != nil {
@@ -461,4 +459,33 @@ func catchContract(err *error) {
 		}
 		panic(r)
 	}
+}
+
+// followPath turns a path of event indices (in the order of ex's event
+// lists) into events, and returns the final state and the snapshots that
+// the last event completed.
+func followPath(sys *model.System, ex *model.Expander, path []int) ([]model.Event, *model.State, uint32, error) {
+	st := sys.Initial()
+	evs := make([]model.Event, 0, len(path))
+	var completed uint32
+	for k, i := range path {
+		cand := ex.Events(st)
+		if i >= len(cand) {
+			return nil, nil, 0, fmt.Errorf("internal error: path step %d out of range", k)
+		}
+		evs = append(evs, cand[i])
+		completed = sys.Apply(st, cand[i])
+	}
+	return evs, st, completed, nil
+}
+
+// valueWithKey is the value of the snapshot, among those completed, whose
+// valueKey is key.
+func valueWithKey(sys *model.System, st *model.State, completed uint32, key string) (SnapshotValue, error) {
+	for s := range sys.Topo.Snapshots {
+		if completed&(1<<s) != 0 && string(valueKey(nil, sys, st, s)) == key {
+			return RecordedValue(sys, st, s), nil
+		}
+	}
+	return SnapshotValue{}, errors.New("internal error: the path does not end at the completion of its snapshot")
 }
