@@ -25,9 +25,10 @@ const checkHelp = `
 Explores every interleaving of message deliveries, sends and snapshot
 initiations of the bank in CONFIG (a JSON file, see SPEC §3) and checks, for
 every snapshot in every execution: termination, conservation, consistent cut
-and channel states. Prints the verdict, the figures and every distinct
-recorded snapshot. Breadth-first by default, so each counterexample is a
-shortest one.`
+and channel states; feasibility (the reordering witness, SPEC §2.5) is built
+for a sample of executions per snapshot and for every counterexample.
+Prints the verdict, the figures and every distinct recorded snapshot.
+Breadth-first by default, so each counterexample is a shortest one.`
 
 type checkOptions struct {
 	json          bool
@@ -60,7 +61,7 @@ func checkFlags() (*pflag.FlagSet, *checkOptions) {
 	fs.StringVar(&o.store, "store", "exact", "visited-state store: exact (whole states, no merging ever) or fingerprint (64-bit fingerprints, less memory, reports its collision probability; breadth-first only, and it cannot count executions when paths of different lengths meet)")
 	fs.Int64Var(&o.maxMemory, "max-memory", 0, "stop (exit 3) when the search would hold more than this many MB; 0 means 3/4 of this machine's memory")
 	fs.IntVar(&o.list, "list", 100, "distinct snapshots to list in the text report (-1: all)")
-	fs.BoolVar(&o.por, "por", false, "partial-order reduction: the same verdicts and distinct snapshots from fewer states (figures are the reduced graph's)")
+	fs.BoolVar(&o.por, "por", false, "partial-order reduction: the same verdicts and distinct snapshots from fewer states (figures are the reduced graph's; counterexamples are the shortest in it, not always overall)")
 	fs.StringVar(&o.out, "out", "snapcheck-traces", "folder for counterexample trace files (one per violated property), created if needed")
 	witnessFlags(fs, &o.witnessOpts)
 	return fs, o
