@@ -1,6 +1,9 @@
 // Package model is snapcheck's bank: configurations (SPEC §3), the global
 // state (§1.1), the events (§1.2), the workloads (§1.3) and the snapshot
-// algorithms, which plug in through the small Algorithm interface.
+// algorithms, which plug in through the small Algorithm interface. An
+// Expander generates the successors of encoded states for a search, all of
+// them or, reduced, those of a stubborn set (por.go; the optional
+// ControlPlanner and PassiveTransfers interfaces sharpen the reduction).
 //
 // Nodes are deterministic state machines: an event in, effects out. The
 // package has no goroutines, clocks, randomness or logging, and imports
