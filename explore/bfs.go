@@ -192,8 +192,8 @@ func (s *search) bfs() {
 					nid, added = s.st.insert(w.buf[c.off:c.off+c.n], c.hash)
 				}
 				if added {
-					s.parents = append(s.parents, c.from)
-					s.events = append(s.events, uint16(c.event))
+					s.parents.append(c.from)
+					s.events.append(uint16(c.event))
 					if s.opts.MaxStates > 0 && int64(s.st.len()) >= s.opts.MaxStates {
 						stop = true
 					}

@@ -142,8 +142,8 @@ type search struct {
 	opts     Options
 	space    Space
 	st       stateStore
-	parents  []uint32
-	events   []uint16 // index of the event leading to each state from its parent
+	parents  paged[uint32]
+	events   paged[uint16] // index of the event leading to each state from its parent
 	findings map[string]*Found
 	occ      map[string][]occurrence
 	order    []string
@@ -184,8 +184,8 @@ func Run(ctx context.Context, space Space, opts Options) (*Result, error) {
 	s.lastProg = s.start
 	init := space.Initial(nil)
 	s.st.insert(init, s.st.hash(init))
-	s.parents = append(s.parents, ^uint32(0))
-	s.events = append(s.events, 0)
+	s.parents.append(^uint32(0))
+	s.events.append(0)
 	switch opts.Strategy {
 	case BFS:
 		s.bfs()
@@ -380,8 +380,8 @@ func (s *search) dfs() {
 			}
 			nid, added := s.st.insert(nb, s.st.hash(nb))
 			if added {
-				s.parents = append(s.parents, f.id)
-				s.events = append(s.events, uint16(ev))
+				s.parents.append(f.id)
+				s.events.append(uint16(ev))
 				done = append(done, false)
 				cnt.ensure(int(nid) + 1)
 			}
@@ -440,8 +440,8 @@ func (s *search) dfs() {
 // path rebuilds the event indices leading to an occurrence.
 func (s *search) path(o occurrence) []int {
 	var p []int
-	for id := o.state; id != 0; id = s.parents[id] {
-		p = append(p, int(s.events[id]))
+	for id := o.state; id != 0; id = s.parents.at(int(id)) {
+		p = append(p, int(s.events.at(int(id))))
 	}
 	slices.Reverse(p)
 	if o.event >= 0 {
@@ -452,7 +452,7 @@ func (s *search) path(o occurrence) []int {
 
 // memory is what the store and the per-state arrays hold.
 func (s *search) memory() int64 {
-	return s.st.bytes() + int64(cap(s.parents))*4 + int64(cap(s.events))*2
+	return s.st.bytes() + s.parents.bytes() + s.events.bytes()
 }
 
 // processMemory is the memory the Go runtime holds from the system, less

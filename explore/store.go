@@ -16,8 +16,8 @@ type store struct {
 	seed   maphash.Seed
 	table  []uint64 // 0 empty, else (hash>>32)<<32 | (id+1)
 	chunks [][]byte
-	lo     []uint32 // state i starts at offset hi[i]<<32 | lo[i]
-	hi     []uint8
+	lo     paged[uint32] // state i starts at offset hi[i]<<32 | lo[i]
+	hi     paged[uint8]
 }
 
 const chunkBits = 26 // 64 MB
@@ -42,10 +42,10 @@ func (s *store) next(i int) int {
 	return i
 }
 
-func (s *store) len() int { return len(s.lo) }
+func (s *store) len() int { return s.lo.len() }
 
 func (s *store) get(id uint32) []byte {
-	off := uint64(s.hi[id])<<32 | uint64(s.lo[id])
+	off := uint64(s.hi.at(int(id)))<<32 | uint64(s.lo.at(int(id)))
 	c := s.chunks[off>>chunkBits][off&(1<<chunkBits-1):]
 	n, k := binary.Uvarint(c)
 	return c[k : k+int(n)]
@@ -53,7 +53,7 @@ func (s *store) get(id uint32) []byte {
 
 // bytes is the memory the store holds.
 func (s *store) bytes() int64 {
-	b := int64(cap(s.lo))*4 + int64(cap(s.hi)) + int64(cap(s.table))*8
+	b := s.lo.bytes() + s.hi.bytes() + int64(cap(s.table))*8
 	for i, c := range s.chunks {
 		if i == len(s.chunks)-1 && i > 0 {
 			b += int64(len(c)) // the rest of a fresh chunk is untouched memory
@@ -82,9 +82,9 @@ func (s *store) add(b []byte) uint32 {
 	off := uint64(last)<<chunkBits | uint64(len(c))
 	c = binary.AppendUvarint(c, uint64(len(b)))
 	s.chunks[last] = append(c, b...)
-	id := uint32(len(s.lo))
-	s.lo = append(s.lo, uint32(off))
-	s.hi = append(s.hi, uint8(off>>32))
+	id := uint32(s.lo.len())
+	s.lo.append(uint32(off))
+	s.hi.append(uint8(off >> 32))
 	return id
 }
 
