@@ -46,9 +46,6 @@ type Event struct {
 	Action  int   // Internal: the algorithm's action
 }
 
-// Same reports whether two events are the same step (ignoring nothing).
-func (e Event) Same(o Event) bool { return e == o }
-
 // Describe is a one-line description of the event, with node and channel
 // names.
 func (s *System) Describe(e Event) string {

@@ -61,11 +61,6 @@ const (
 	SnapChannelWrong
 )
 
-// SnapLeftInFlight is SnapChannelWrong (one bit, so that the state does not
-// depend on whether a wrongly missed transfer was received before or after
-// completion).
-const SnapLeftInFlight = SnapChannelWrong
-
 // State is a global state of the bank (SPEC §1.1) with the ghost
 // information that makes every property a property of the state.
 type State struct {

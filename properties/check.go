@@ -116,7 +116,7 @@ func StateViolations(sys *model.System, st *model.State, s int) []string {
 	if st.Snap[s]&model.SnapCutBroken != 0 {
 		ps = append(ps, ConsistentCut)
 	}
-	if st.Snap[s]&(model.SnapChannelWrong|model.SnapLeftInFlight) != 0 {
+	if st.Snap[s]&model.SnapChannelWrong != 0 {
 		ps = append(ps, ChannelStates)
 	}
 	return ps
@@ -323,18 +323,6 @@ func resolveWith(sys *model.System, ex *model.Expander, path []int) ([]model.Eve
 		return nil, nil, fmt.Errorf("internal error: %w", err)
 	}
 	return evs, x, nil
-}
-
-// snapshotAtEnd is the value with the given key of a snapshot completed
-// by the last event (one event may complete several snapshots).
-func snapshotAtEnd(x *Execution, key string) SnapshotValue {
-	last := len(x.Events) - 1
-	for s, k := range x.CompleteAt {
-		if k == last && string(valueKey(nil, x.Sys, x.States[k+1], s)) == key {
-			return x.Recorded(s)
-		}
-	}
-	panic("properties: internal error: the path does not end at a completion")
 }
 
 // explain builds the violation of prop that execution x shows.

@@ -99,11 +99,15 @@ func Simulate(ctx context.Context, sys *model.System, opts SimulateOptions) (rep
 		case keyNeverStarted:
 			rep.NeverStarted = append(rep.NeverStarted, rest)
 		case keySnapshot:
-			evs, x, err := resolve(sys, f.Path)
+			evs, st, completed, err := followPath(sys, sys.NewExpander(), f.Path)
 			if err != nil {
 				return nil, err
 			}
-			rep.Snapshots = append(rep.Snapshots, Snapshot{SnapshotValue: snapshotAtEnd(x, rest), Executions: [][]model.Event{evs}})
+			v, err := valueWithKey(sys, st, completed, rest)
+			if err != nil {
+				return nil, err
+			}
+			rep.Snapshots = append(rep.Snapshots, Snapshot{SnapshotValue: v, Executions: [][]model.Event{evs}})
 		case keyViolation:
 			prop, _, _ := strings.Cut(rest, "\x00")
 			evs, x, err := resolve(sys, f.Path)
