@@ -164,3 +164,21 @@ func (c ChandyLamport) PassiveTransfer(n *Node, ch int) bool {
 	}
 	return true
 }
+
+// PermuteRegisters makes Chandy–Lamport Symmetric: the marker masks are by
+// In position, late-markers' pending masks by Out position, and
+// stop-all-on-marker's flags name no channel.
+func (c ChandyLamport) PermuteRegisters(t *Topology, in, out []int, src, dst []int64) {
+	k := len(t.Snapshots)
+	for s := 0; s < k; s++ {
+		dst[s] = permuteMask(src[s], in)
+	}
+	for s := k; s < len(src); s++ {
+		switch c.Variant {
+		case LateMarkers:
+			dst[s] = permuteMask(src[s], out)
+		default:
+			dst[s] = src[s]
+		}
+	}
+}

@@ -313,8 +313,12 @@ func (s *System) Events(st *State) []Event {
 type Expander struct {
 	sys       *System
 	reduce    bool
+	sym       bool
 	cur, next State
-	buf       []byte
+	ren       State
+	buf, alt  []byte
+	cbuf      []byte
+	calt      []byte
 	en        enumerator
 	nd        Node
 	events    []Event
@@ -330,7 +334,24 @@ func (s *System) NewExpander() *Expander { return &Expander{sys: s} }
 // verdict and every recorded snapshot value, is preserved.
 func (s *System) NewReducedExpander() *Expander { return &Expander{sys: s, reduce: true} }
 
-// Initial appends the encoded initial state to dst.
+// ExpanderOptions choose an expander's reductions.
+type ExpanderOptions struct {
+	// Reduce: partial-order reduction (see NewReducedExpander).
+	Reduce bool
+	// Symmetry: symmetry reduction (see symmetry.go): every state the
+	// expander emits is canonical, the least encoding of its orbit under
+	// s.Symmetries(). Verdicts are preserved, and recorded snapshot values
+	// up to renaming. Without symmetries it changes nothing.
+	Symmetry bool
+}
+
+// NewExpanderWith returns an expander for s with the given reductions.
+func (s *System) NewExpanderWith(o ExpanderOptions) *Expander {
+	return &Expander{sys: s, reduce: o.Reduce, sym: o.Symmetry && len(s.renamings) > 0}
+}
+
+// Initial appends the encoded initial state to dst (canonical: renamings
+// map the initial state to itself).
 func (x *Expander) Initial(dst []byte) []byte { return x.sys.Initial().Encode(dst) }
 
 // Successors decodes state and calls emit for each enabled event, in
@@ -344,6 +365,10 @@ func (x *Expander) Successors(state []byte, emit func(next []byte, note uint64))
 		x.next.CopyFrom(&x.cur)
 		done := x.sys.apply(&x.next, e, &x.nd)
 		x.buf = x.next.Encode(x.buf[:0])
+		if x.sym {
+			emit(x.canonical(&x.next, &x.buf, &x.alt), uint64(done))
+			continue
+		}
 		emit(x.buf, uint64(done))
 	}
 }

@@ -201,3 +201,19 @@ func (a LaiYang) MaySendControl(n *model.Node, ch int) bool {
 }
 
 var _ model.ControlPlanner = LaiYang{}
+
+// PermuteRegisters makes Lai–Yang model.Symmetric: every register is a
+// count by Out or In position, and colours and counts name no node.
+func (a LaiYang) PermuteRegisters(t *model.Topology, in, out []int, src, dst []int64) {
+	l := layoutOf(t)
+	clear(dst)
+	for s := 0; s < l.snaps; s++ {
+		for p, q := range out {
+			dst[l.sent(s, q)] = src[l.sent(s, p)]
+		}
+		for p, q := range in {
+			dst[l.got(s, q)] = src[l.got(s, p)]
+			dst[l.want(s, q)] = src[l.want(s, p)]
+		}
+	}
+}

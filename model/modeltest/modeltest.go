@@ -40,6 +40,11 @@ type Options struct {
 	// Topologies restricts the topologies drawn (default all three;
 	// Complete only up to 4 nodes).
 	Topologies []string
+	// Symmetric draws banks that symmetry reduction can use: one balance
+	// for every node, complete graphs or rings (never Random), the same
+	// transfer in flight on every channel or none, and the "any" workload.
+	// Their renamings keep the initiators too, when the draws allow.
+	Symmetric bool
 }
 
 func (o Options) withDefaults() Options {
@@ -61,6 +66,12 @@ func (o Options) withDefaults() Options {
 	if len(o.Topologies) == 0 {
 		o.Topologies = []string{Complete, Ring, Random}
 	}
+	if o.Symmetric {
+		o.Topologies = without(o.Topologies, Random)
+		if len(o.Topologies) == 0 {
+			o.Topologies = []string{Complete, Ring}
+		}
+	}
 	if o.Algorithm == "" {
 		o.Algorithm = "chandy-lamport"
 	}
@@ -77,12 +88,17 @@ func Config(o Options) *rapid.Generator[*model.Config] {
 		n := rapid.IntRange(o.MinNodes, o.MaxNodes).Draw(t, "nodes")
 		cfg := &model.Config{Name: "generated", Algorithm: o.Algorithm}
 		ids := make([]string, n)
+		same := -1
+		if o.Symmetric {
+			same = rapid.IntRange(0, o.MaxBalance).Draw(t, "balance")
+		}
 		for i := range ids {
 			ids[i] = strconv.Itoa(i + 1)
-			cfg.Nodes = append(cfg.Nodes, model.NodeSpec{
-				ID:      ids[i],
-				Balance: rapid.IntRange(0, o.MaxBalance).Draw(t, "balance "+ids[i]),
-			})
+			b := same
+			if b < 0 {
+				b = rapid.IntRange(0, o.MaxBalance).Draw(t, "balance "+ids[i])
+			}
+			cfg.Nodes = append(cfg.Nodes, model.NodeSpec{ID: ids[i], Balance: b})
 		}
 		if o.FIFO != nil {
 			cfg.FIFO = *o.FIFO
@@ -147,6 +163,14 @@ func Config(o Options) *rapid.Generator[*model.Config] {
 
 		// Transfers in flight, on existing channels.
 		inFlight := rapid.IntRange(0, 2).Draw(t, "in flight")
+		if o.Symmetric {
+			inFlight = 0
+			if a := rapid.IntRange(0, 2).Draw(t, "in flight on every channel"); a > 0 {
+				for _, e := range channelPairs(cfg, ids, out) {
+					cfg.InFlight = append(cfg.InFlight, model.TransferSpec{From: e[0], To: e[1], Amount: a})
+				}
+			}
+		}
 		for k := range inFlight {
 			a := rapid.IntRange(0, n-1).Draw(t, fmt.Sprintf("in flight %d from", k+1))
 			b := rapid.SampledFrom(out[a]).Draw(t, fmt.Sprintf("in flight %d to", k+1))
@@ -178,7 +202,7 @@ func Config(o Options) *rapid.Generator[*model.Config] {
 				maxSends = 1
 			}
 		}
-		if rapid.SampledFrom([]string{"script", "any"}).Draw(t, "workload") == "any" {
+		if o.Symmetric || rapid.SampledFrom([]string{"script", "any"}).Draw(t, "workload") == "any" {
 			amounts := rapid.SliceOfNDistinct(rapid.IntRange(1, 3), 1, 2, rapid.ID[int]).Draw(t, "any amounts")
 			sort.Ints(amounts)
 			cfg.Workload.Any = &model.AnyWorkload{
@@ -220,6 +244,20 @@ func Config(o Options) *rapid.Generator[*model.Config] {
 		}
 		return cfg
 	})
+}
+
+// channelPairs lists the channels as (from, to) ids.
+func channelPairs(cfg *model.Config, ids []string, out [][]int) [][2]string {
+	if !cfg.Channels.Complete {
+		return cfg.Channels.List
+	}
+	var pairs [][2]string
+	for a := range out {
+		for _, b := range out[a] {
+			pairs = append(pairs, [2]string{ids[a], ids[b]})
+		}
+	}
+	return pairs
 }
 
 func seq(n int) []int {

@@ -1,0 +1,232 @@
+package model
+
+import "bytes"
+
+// Symmetry reduction. A renaming of nodes π is a symmetry of a system when
+// it maps the system to itself: equal initial balances, channels onto
+// channels, every snapshot's initiators onto its initiators, every node's
+// script onto its image's, and the initial state (money in flight, with
+// its tags) onto itself. If, besides, the algorithm treats nodes alike
+// (Symmetric), then π maps every execution to an execution: renaming
+// commutes with every event. The explorer may then keep one state of each
+// orbit {π(st)}, the one with the least encoding (the canonical state), and
+// generate its successors only.
+//
+// Why this keeps verdicts and snapshots: every reachable state's orbit
+// holds a canonical state that the reduced search reaches (by induction on
+// the length of a path, renaming each step), and a state and its image
+// have the same terminal-ness, the same completed snapshots and the same
+// ghost flags (snapshots are not renamed, and conservation sums over all
+// nodes and channels). So every property of SPEC §2 holds in the reduced
+// graph exactly when it holds in the full one. A recorded snapshot value v
+// is found up to renaming: the full set of distinct snapshots is the union
+// of the orbits {π(v)} of the values found, each recorded by the renamed
+// execution. With partial-order reduction as well, the stubborn set is
+// computed in the canonical state, which is a state of the system like any
+// other; the argument of por.go (every terminal state and every completion
+// of a snapshot keeps a representative) then holds orbit by orbit.
+
+// Symmetric is implemented by an algorithm that treats nodes alike: what a
+// node does depends on its channels only through their positions in In
+// and Out, on no node's index or id (Node.Initiator aside, which renamings
+// preserve), and the tags and control payloads it sends name no node.
+// Symmetry reduction needs it to carry a node's registers over to the node
+// it is renamed to.
+type Symmetric interface {
+	// PermuteRegisters writes into dst the registers src of a node whose
+	// In position p becomes in[p] and whose Out position p becomes out[p]
+	// (the positions at the node it is renamed to).
+	PermuteRegisters(t *Topology, in, out []int, src, dst []int64)
+}
+
+// Renaming is a symmetry of a system: node i becomes Node[i] and channel c
+// becomes Chan[c].
+type Renaming struct {
+	Node []int
+	Chan []int
+	// per node: In (Out) position p becomes inPos[i][p] (outPos[i][p])
+	inPos, outPos [][]int
+}
+
+// Symmetries returns the renamings other than the identity that map s to
+// itself (see Symmetric); none when the algorithm does not implement
+// Symmetric.
+func (s *System) Symmetries() []Renaming { return s.renamings }
+
+// symmetries finds the renamings by backtracking over node assignments that
+// keep balances, channels and initiators, then checks scripts and the
+// initial state.
+func (s *System) symmetries() []Renaming {
+	if _, ok := s.alg.(Symmetric); !ok {
+		return nil
+	}
+	t := &s.Topo
+	n := len(t.Nodes)
+	init := s.Initial()
+	initEnc := init.Encode(nil)
+	var out []Renaming
+	perm := make([]int, n)
+	used := make([]bool, n)
+	var scratch State
+	var rec func(i int)
+	rec = func(i int) {
+		if i == n {
+			r := s.renaming(perm)
+			if r == nil {
+				return
+			}
+			identity := true
+			for k, v := range perm {
+				identity = identity && k == v
+			}
+			if identity {
+				return
+			}
+			s.Rename(r, init, &scratch)
+			if !bytes.Equal(scratch.Encode(nil), initEnc) {
+				return
+			}
+			out = append(out, *r)
+			return
+		}
+		for v := 0; v < n; v++ {
+			if used[v] || s.Config.Nodes[v].Balance != s.Config.Nodes[i].Balance {
+				continue
+			}
+			ok := true
+			for _, mask := range t.Initiators {
+				if (mask>>i)&1 != (mask>>v)&1 {
+					ok = false
+				}
+			}
+			for a := 0; a < i && ok; a++ {
+				if (t.ChannelIndex(a, i) < 0) != (t.ChannelIndex(perm[a], v) < 0) ||
+					(t.ChannelIndex(i, a) < 0) != (t.ChannelIndex(v, perm[a]) < 0) {
+					ok = false
+				}
+			}
+			if !ok {
+				continue
+			}
+			perm[i], used[v] = v, true
+			rec(i + 1)
+			used[v] = false
+		}
+	}
+	rec(0)
+	return out
+}
+
+// renaming completes perm (a node assignment that keeps channels) into a
+// Renaming, or returns nil when it does not map scripts onto scripts.
+func (s *System) renaming(perm []int) *Renaming {
+	t := &s.Topo
+	n := len(t.Nodes)
+	r := &Renaming{Node: append([]int(nil), perm...), Chan: make([]int, len(t.Chans))}
+	for c, ch := range t.Chans {
+		r.Chan[c] = t.ChannelIndex(perm[ch.From], perm[ch.To])
+		if r.Chan[c] < 0 {
+			return nil
+		}
+	}
+	r.inPos, r.outPos = make([][]int, n), make([][]int, n)
+	for i := 0; i < n; i++ {
+		for _, c := range t.In[i] {
+			r.inPos[i] = append(r.inPos[i], t.InPos[r.Chan[c]])
+		}
+		for _, c := range t.Out[i] {
+			r.outPos[i] = append(r.outPos[i], t.OutPos[r.Chan[c]])
+		}
+	}
+	if s.script != nil {
+		for i := 0; i < n; i++ {
+			a, b := s.script[i], s.script[perm[i]]
+			if len(a) != len(b) {
+				return nil
+			}
+			for k := range a {
+				x, y := a[k], b[k]
+				if x.kind != y.kind || x.amount != y.amount || x.snap != y.snap ||
+					(x.kind == stepSend && r.Chan[x.ch] != y.ch) {
+					return nil
+				}
+			}
+		}
+	}
+	return r
+}
+
+// Rename makes dst the state src renamed by r (a deep copy).
+func (s *System) Rename(r *Renaming, src, dst *State) {
+	t := &s.Topo
+	n, c, k := len(t.Nodes), len(t.Chans), len(t.Snapshots)
+	dst.Balance = grow(dst.Balance, n)
+	dst.PC = grow(dst.PC, n)
+	dst.Regs = grow(dst.Regs, len(src.Regs))
+	sym, _ := s.alg.(Symmetric)
+	for i := 0; i < n; i++ {
+		j := r.Node[i]
+		dst.Balance[j] = src.Balance[i]
+		dst.PC[j] = src.PC[i]
+		if s.regs > 0 {
+			sym.PermuteRegisters(t, r.inPos[i], r.outPos[i], src.Regs[i*s.regs:(i+1)*s.regs], dst.Regs[j*s.regs:(j+1)*s.regs])
+		}
+	}
+	dst.Rec = grow(dst.Rec, len(src.Rec))
+	dst.Recording = grow(dst.Recording, len(src.Recording))
+	dst.RecChan = resize(dst.RecChan, len(src.RecChan))
+	for sn := 0; sn < k; sn++ {
+		for i := 0; i < n; i++ {
+			dst.Rec[sn*n+r.Node[i]] = src.Rec[sn*n+i]
+		}
+		for ch := 0; ch < c; ch++ {
+			d := sn*c + r.Chan[ch]
+			dst.Recording[d] = src.Recording[sn*c+ch]
+			dst.RecChan[d] = append(dst.RecChan[d][:0], src.RecChan[sn*c+ch]...)
+		}
+	}
+	dst.Chans = resize(dst.Chans, c)
+	for ch := 0; ch < c; ch++ {
+		d := r.Chan[ch]
+		dst.Chans[d] = append(dst.Chans[d][:0], src.Chans[ch]...)
+	}
+	dst.Snap = append(dst.Snap[:0], src.Snap...)
+}
+
+// canonical returns the least encoding among st's (enc, held in *buf) and
+// its renamings'; *buf and *alt are the expander's two scratch buffers and
+// may be swapped.
+func (x *Expander) canonical(st *State, buf, alt *[]byte) []byte {
+	for i := range x.sys.renamings {
+		x.sys.Rename(&x.sys.renamings[i], st, &x.ren)
+		*alt = x.ren.Encode((*alt)[:0])
+		if bytes.Compare(*alt, *buf) < 0 {
+			*buf, *alt = *alt, *buf
+		}
+	}
+	return *buf
+}
+
+// Canonical appends to dst the encoding of st's canonical state: st's own
+// encoding, or with symmetry reduction the least among st's renamings'.
+// Two states have the same canonical encoding exactly when one is a
+// renaming of the other.
+func (x *Expander) Canonical(dst []byte, st *State) []byte {
+	if !x.sym {
+		return st.Encode(dst)
+	}
+	x.cbuf = st.Encode(x.cbuf[:0])
+	return append(dst, x.canonical(st, &x.cbuf, &x.calt)...)
+}
+
+// permuteMask renames the bits of a mask of positions: bit p becomes bit
+// to[p].
+func permuteMask(m int64, to []int) int64 {
+	var r int64
+	for p, q := range to {
+		if m&(1<<p) != 0 {
+			r |= 1 << q
+		}
+	}
+	return r
+}
