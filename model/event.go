@@ -350,6 +350,10 @@ func (s *System) NewExpanderWith(o ExpanderOptions) *Expander {
 	return &Expander{sys: s, reduce: o.Reduce, sym: o.Symmetry && len(s.renamings) > 0}
 }
 
+// Symmetric reports whether the expander emits canonical states (symmetry
+// reduction with at least one renaming).
+func (x *Expander) Symmetric() bool { return x.sym }
+
 // Initial appends the encoded initial state to dst (canonical: renamings
 // map the initial state to itself).
 func (x *Expander) Initial(dst []byte) []byte { return x.sys.Initial().Encode(dst) }

@@ -157,7 +157,11 @@ func (s *System) renaming(perm []int) *Renaming {
 }
 
 // Rename makes dst the state src renamed by r (a deep copy).
-func (s *System) Rename(r *Renaming, src, dst *State) {
+func (s *System) Rename(r *Renaming, src, dst *State) { s.rename(r, src, dst, true) }
+
+// rename is Rename; unless deep, dst's channel contents and recorded
+// channel states share src's memory (for a state that is only encoded).
+func (s *System) rename(r *Renaming, src, dst *State, deep bool) {
 	t := &s.Topo
 	n, c, k := len(t.Nodes), len(t.Chans), len(t.Snapshots)
 	dst.Balance = grow(dst.Balance, n)
@@ -182,13 +186,21 @@ func (s *System) Rename(r *Renaming, src, dst *State) {
 		for ch := 0; ch < c; ch++ {
 			d := sn*c + r.Chan[ch]
 			dst.Recording[d] = src.Recording[sn*c+ch]
-			dst.RecChan[d] = append(dst.RecChan[d][:0], src.RecChan[sn*c+ch]...)
+			if deep {
+				dst.RecChan[d] = append(dst.RecChan[d][:0], src.RecChan[sn*c+ch]...)
+			} else {
+				dst.RecChan[d] = src.RecChan[sn*c+ch]
+			}
 		}
 	}
 	dst.Chans = resize(dst.Chans, c)
 	for ch := 0; ch < c; ch++ {
 		d := r.Chan[ch]
-		dst.Chans[d] = append(dst.Chans[d][:0], src.Chans[ch]...)
+		if deep {
+			dst.Chans[d] = append(dst.Chans[d][:0], src.Chans[ch]...)
+		} else {
+			dst.Chans[d] = src.Chans[ch]
+		}
 	}
 	dst.Snap = append(dst.Snap[:0], src.Snap...)
 }
@@ -198,7 +210,8 @@ func (s *System) Rename(r *Renaming, src, dst *State) {
 // may be swapped.
 func (x *Expander) canonical(st *State, buf, alt *[]byte) []byte {
 	for i := range x.sys.renamings {
-		x.sys.Rename(&x.sys.renamings[i], st, &x.ren)
+		// x.ren is only ever encoded, so it may share st's memory.
+		x.sys.rename(&x.sys.renamings[i], st, &x.ren, false)
 		*alt = x.ren.Encode((*alt)[:0])
 		if bytes.Compare(*alt, *buf) < 0 {
 			*buf, *alt = *alt, *buf

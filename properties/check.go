@@ -1,6 +1,7 @@
 package properties
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -19,19 +20,39 @@ import (
 // properties on states: every check reads only the state (with its ghost
 // information), so merging equal states never hides a violation.
 type space struct {
-	sys *model.System
-	x   *model.Expander
-	st  model.State
-	all bool
-	key []byte
+	sys  *model.System
+	x    *model.Expander
+	st   model.State
+	all  bool
+	key  []byte
+	rens []model.Renaming // with symmetry reduction
+	ren  model.State
+	alt  []byte
 }
 
-func newSpace(sys *model.System, all, reduce bool) *space {
-	x := sys.NewExpander()
-	if reduce {
-		x = sys.NewReducedExpander()
+func newSpace(sys *model.System, all bool, o Options) *space {
+	sp := &space{sys: sys, all: all, x: sys.NewExpanderWith(model.ExpanderOptions{Reduce: o.Reduce, Symmetry: o.Symmetry})}
+	if o.Symmetry {
+		sp.rens = sys.Symmetries()
 	}
-	return &space{sys: sys, x: x, all: all}
+	return sp
+}
+
+// snapshotKey appends the key of snapshot sn's value in st: its valueKey,
+// or with symmetry reduction the least valueKey among st's renamings (the
+// same for every value of an orbit, since the search meets each orbit
+// through one state or another).
+func (s *space) snapshotKey(dst []byte, st *model.State, sn int) []byte {
+	start := len(dst)
+	dst = valueKey(dst, s.sys, st, sn)
+	for k := range s.rens {
+		s.sys.Rename(&s.rens[k], st, &s.ren)
+		s.alt = valueKey(s.alt[:0], s.sys, &s.ren, sn)
+		if bytes.Compare(s.alt, dst[start:]) < 0 {
+			dst = append(dst[:start], s.alt...)
+		}
+	}
+	return dst
 }
 
 func (s *space) Initial(dst []byte) []byte { return s.x.Initial(dst) }
@@ -54,7 +75,7 @@ func (s *space) Transition(_, to []byte, note uint64, report func(explore.Findin
 		if note&(1<<sn) == 0 {
 			continue
 		}
-		s.key = valueKey(s.key[:0], s.sys, &s.st, sn)
+		s.key = s.snapshotKey(s.key[:0], &s.st, sn)
 		report(explore.Finding{Key: keySnapshot + "\x00" + string(s.key)})
 		for _, p := range StateViolations(s.sys, &s.st, sn) {
 			key := keyViolation + "\x00" + p
@@ -80,7 +101,12 @@ func (s *space) Terminal(state []byte, report func(explore.Finding)) {
 		}
 		key := keyViolation + "\x00" + Termination
 		if s.all {
-			key += "\x00" + id + "\x00" + doneMask(s.sys, &s.st, sn)
+			mask := doneMask(s.sys, &s.st, sn)
+			for k := range s.rens {
+				s.sys.Rename(&s.rens[k], &s.st, &s.ren)
+				mask = min(mask, doneMask(s.sys, &s.ren, sn))
+			}
+			key += "\x00" + id + "\x00" + mask
 		}
 		report(explore.Finding{Key: key, Violation: true})
 	}
@@ -146,6 +172,13 @@ type Options struct {
 	// transitions and executions are then those of the reduced graph, and a
 	// counterexample is the shortest in the reduced graph.
 	Reduce bool
+	// Symmetry turns on symmetry reduction (model.Symmetric): the search
+	// keeps one state per orbit of the system's renamings of nodes. The
+	// verdicts and the distinct snapshots are the same (each snapshot found
+	// is listed with its renamings, recorded by the renamed executions);
+	// states, transitions and executions are the reduced graph's. With
+	// AllViolations, violations are kept one per orbit of their values.
+	Symmetry bool
 }
 
 // Violation is one violated property with its counterexample: the events
@@ -183,11 +216,14 @@ type Snapshot struct {
 
 // Report is the outcome of a check, in the shape of SPEC §4.1.
 type Report struct {
-	Verdict         Verdict     `json:"verdict"`
-	Config          string      `json:"config"`
-	Algorithm       string      `json:"algorithm"`
-	Strategy        string      `json:"strategy"`
-	Reduction       string      `json:"reduction"`
+	Verdict   Verdict `json:"verdict"`
+	Config    string  `json:"config"`
+	Algorithm string  `json:"algorithm"`
+	Strategy  string  `json:"strategy"`
+	Reduction string  `json:"reduction"`
+	// Renamings is, with symmetry reduction, how many renamings of nodes
+	// other than the identity map the bank to itself.
+	Renamings       int         `json:"renamings,omitempty"`
 	States          int64       `json:"states"`
 	Transitions     int64       `json:"transitions"`
 	Executions      *big.Int    `json:"executions"`
@@ -215,8 +251,8 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 	defer catchContract(&err)
 	eo := opts.Explore
 	eo.Keep = max(opts.Witnesses, 1)
-	sp := newSpace(sys, opts.AllViolations, opts.Reduce)
-	eo.NewSpace = func() explore.Space { return newSpace(sys, opts.AllViolations, opts.Reduce) }
+	sp := newSpace(sys, opts.AllViolations, opts)
+	eo.NewSpace = func() explore.Space { return newSpace(sys, opts.AllViolations, opts) }
 	res, err := explore.Run(ctx, sp, eo)
 	if err != nil {
 		return nil, err
@@ -225,7 +261,8 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 		Config:               sys.Config.Name,
 		Algorithm:            sys.Algorithm().Name(),
 		Strategy:             eo.Strategy.String(),
-		Reduction:            reduction(opts.Reduce),
+		Reduction:            reduction(opts.Reduce, len(sp.rens) > 0),
+		Renamings:            len(sp.rens),
 		States:               res.States,
 		Transitions:          res.Transitions,
 		Executions:           res.Executions,
@@ -256,38 +293,65 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 			snapFindings = append(snapFindings, f)
 		case keyViolation:
 			prop, _, _ := strings.Cut(rest, "\x00")
-			evs, x, err := resolveWith(sys, newSpace(sys, false, opts.Reduce).x, f.Paths[0])
+			evs, x, err := resolveWith(sys, newSpace(sys, false, opts).x, f.Paths[0])
 			if err != nil {
 				return nil, err
 			}
 			rep.Violations = append(rep.Violations, explain(x, prop, evs))
 		}
 	}
-	snaps := make([]Snapshot, len(snapFindings))
+	snaps := make([][]Snapshot, len(snapFindings))
 	err = parallelFor(len(snapFindings), eo.Workers, func(k int) error {
 		f := snapFindings[k]
 		_, rest, _ := strings.Cut(f.Key, "\x00")
-		ex := newSpace(sys, false, opts.Reduce).x
+		sp := newSpace(sys, false, opts)
+		var snap Snapshot
+		var last *model.State
+		var sn int
 		for i, p := range f.Paths {
 			// The executions are replayed in full once, by crossCheck;
 			// here the events and the final state are enough.
-			evs, st, completed, err := followPath(sys, ex, p)
+			evs, st, completed, err := followPath(sys, sp.x, p)
 			if err != nil {
 				return err
 			}
 			if i == 0 {
-				if snaps[k].SnapshotValue, err = valueWithKey(sys, st, completed, rest); err != nil {
+				if sn, err = sp.snapshotWithKey(st, completed, rest); err != nil {
 					return err
 				}
+				snap.SnapshotValue, last = RecordedValue(sys, st, sn), st
 			}
-			snaps[k].Executions = append(snaps[k].Executions, evs)
+			snap.Executions = append(snap.Executions, evs)
+		}
+		snaps[k] = []Snapshot{snap}
+		// Under symmetry reduction the finding stands for an orbit: list
+		// every renaming of the value, recorded by the renamed executions.
+		seen := map[string]bool{string(valueKey(nil, sys, last, sn)): true}
+		for r := range sp.rens {
+			sys.Rename(&sp.rens[r], last, &sp.ren)
+			key := string(valueKey(nil, sys, &sp.ren, sn))
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			other := Snapshot{SnapshotValue: RecordedValue(sys, &sp.ren, sn)}
+			for _, evs := range snap.Executions {
+				renamed, err := renameExecution(sys, &sp.rens[r], evs)
+				if err != nil {
+					return err
+				}
+				other.Executions = append(other.Executions, renamed)
+			}
+			snaps[k] = append(snaps[k], other)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	rep.Snapshots = append(rep.Snapshots, snaps...)
+	for _, ss := range snaps {
+		rep.Snapshots = append(rep.Snapshots, ss...)
+	}
 	if err := crossCheck(sys, rep, eo.Workers); err != nil {
 		return nil, err
 	}
@@ -358,9 +422,14 @@ func explain(x *Execution, prop string, evs []model.Event) Violation {
 	return v
 }
 
-func reduction(on bool) string {
-	if on {
+func reduction(por, symmetry bool) string {
+	switch {
+	case por && symmetry:
+		return "por+symmetry"
+	case por:
 		return "por"
+	case symmetry:
+		return "symmetry"
 	}
 	return "none"
 }
@@ -451,8 +520,14 @@ func catchContract(err *error) {
 
 // followPath turns a path of event indices (in the order of ex's event
 // lists) into events, and returns the final state and the snapshots that
-// the last event completed.
+// the last event completed. Under symmetry reduction the path goes through
+// canonical states; the execution returned is a real one through renamings
+// of them (each step takes the first event whose successor is a renaming of
+// the search's).
 func followPath(sys *model.System, ex *model.Expander, path []int) ([]model.Event, *model.State, uint32, error) {
+	if ex.Symmetric() {
+		return followCanonicalPath(sys, ex, path)
+	}
 	st := sys.Initial()
 	evs := make([]model.Event, 0, len(path))
 	var completed uint32
@@ -467,13 +542,130 @@ func followPath(sys *model.System, ex *model.Expander, path []int) ([]model.Even
 	return evs, st, completed, nil
 }
 
+func followCanonicalPath(sys *model.System, ex *model.Expander, path []int) ([]model.Event, *model.State, uint32, error) {
+	rens := sys.Symmetries()
+	st, cs := sys.Initial(), sys.Initial() // the real state, the search's
+	var r *model.Renaming                  // st is r(cs); nil: the identity
+	evs := make([]model.Event, 0, len(path))
+	var completed uint32
+	var next, cand, ren model.State
+	var want, enc []byte
+	for k, i := range path {
+		events := ex.Events(cs)
+		if i >= len(events) {
+			return nil, nil, 0, fmt.Errorf("internal error: path step %d out of range", k)
+		}
+		e := events[i]
+		next.CopyFrom(cs)
+		sys.Apply(&next, e)
+		want = renamedEncoding(sys, r, &next, &ren, want[:0])
+		found := false
+		for _, f := range sys.Events(st) {
+			if !mapsTo(r, e, f) {
+				continue
+			}
+			cand.CopyFrom(st)
+			done := sys.Apply(&cand, f)
+			if enc = cand.Encode(enc[:0]); bytes.Equal(enc, want) {
+				evs, completed, found = append(evs, f), done, true
+				st.CopyFrom(&cand)
+				break
+			}
+		}
+		if !found {
+			return nil, nil, 0, fmt.Errorf("internal error: path step %d has no renamed counterpart", k)
+		}
+		if err := sys.Decode(ex.Canonical(enc[:0], &next), cs); err != nil {
+			return nil, nil, 0, fmt.Errorf("internal error: %w", err)
+		}
+		// Which renaming takes the search's new state to the real one?
+		real := st.Encode(want[:0])
+		r, found = nil, bytes.Equal(cs.Encode(enc[:0]), real)
+		for j := 0; !found && j < len(rens); j++ {
+			sys.Rename(&rens[j], cs, &ren)
+			if bytes.Equal(ren.Encode(enc[:0]), real) {
+				r, found = &rens[j], true
+			}
+		}
+		if !found {
+			return nil, nil, 0, fmt.Errorf("internal error: path step %d: the real state is no renaming of the search's", k)
+		}
+	}
+	return evs, st, completed, nil
+}
+
+// renamedEncoding appends the encoding of r(st) (st itself when r is nil),
+// with scratch as the renamed state.
+func renamedEncoding(sys *model.System, r *model.Renaming, st, scratch *model.State, dst []byte) []byte {
+	if r == nil {
+		return st.Encode(dst)
+	}
+	sys.Rename(r, st, scratch)
+	return scratch.Encode(dst)
+}
+
+// mapsTo reports whether event f may be event e renamed by r (nil: the
+// identity): the same kind, amount and snapshot at the renamed node and
+// channel. (A message's position and an internal action may be renamed in
+// ways only the state shows; the caller compares states.)
+func mapsTo(r *model.Renaming, e, f model.Event) bool {
+	node, ch := e.Node, e.Chan
+	if r != nil {
+		node = r.Node[node]
+		if ch >= 0 {
+			ch = r.Chan[ch]
+		}
+	}
+	return f.Kind == e.Kind && f.Node == node && f.Chan == ch && f.Amount == e.Amount && f.Control == e.Control && f.Snap == e.Snap
+}
+
+// renameExecution returns the execution that renaming r makes of evs: at
+// each step, the first event whose successor is the renamed successor.
+func renameExecution(sys *model.System, r *model.Renaming, evs []model.Event) ([]model.Event, error) {
+	orig, cur := sys.Initial(), sys.Initial()
+	var ren, cand model.State
+	var want, enc []byte
+	out := make([]model.Event, 0, len(evs))
+	for k, e := range evs {
+		sys.Apply(orig, e)
+		want = renamedEncoding(sys, r, orig, &ren, want[:0])
+		found := false
+		for _, f := range sys.Events(cur) {
+			if !mapsTo(r, e, f) {
+				continue
+			}
+			cand.CopyFrom(cur)
+			sys.Apply(&cand, f)
+			if enc = cand.Encode(enc[:0]); bytes.Equal(enc, want) {
+				out, found = append(out, f), true
+				cur.CopyFrom(&cand)
+				break
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("internal error: step %d of an execution has no renamed counterpart", k)
+		}
+	}
+	return out, nil
+}
+
+// snapshotWithKey is the snapshot, among those completed in st, whose
+// snapshotKey is key.
+func (s *space) snapshotWithKey(st *model.State, completed uint32, key string) (int, error) {
+	for sn := range s.sys.Topo.Snapshots {
+		if completed&(1<<sn) != 0 && string(s.snapshotKey(nil, st, sn)) == key {
+			return sn, nil
+		}
+	}
+	return 0, errors.New("internal error: the path does not end at the completion of its snapshot")
+}
+
 // valueWithKey is the value of the snapshot, among those completed, whose
 // valueKey is key.
 func valueWithKey(sys *model.System, st *model.State, completed uint32, key string) (SnapshotValue, error) {
-	for s := range sys.Topo.Snapshots {
-		if completed&(1<<s) != 0 && string(valueKey(nil, sys, st, s)) == key {
-			return RecordedValue(sys, st, s), nil
-		}
+	sn, err := (&space{sys: sys}).snapshotWithKey(st, completed, key)
+	if err != nil {
+		return SnapshotValue{}, err
 	}
-	return SnapshotValue{}, errors.New("internal error: the path does not end at the completion of its snapshot")
+	return RecordedValue(sys, st, sn), nil
 }

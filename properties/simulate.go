@@ -86,7 +86,7 @@ func Simulate(ctx context.Context, sys *model.System, opts SimulateOptions) (rep
 		rep.MarkerWeight = &w
 		eo.Weights = markerWeights(sys, w)
 	}
-	res, err := explore.Simulate(ctx, newSpace(sys, false, false), eo)
+	res, err := explore.Simulate(ctx, newSpace(sys, false, Options{}), eo)
 	if err != nil {
 		return nil, fmt.Errorf("simulate: %w", err)
 	}

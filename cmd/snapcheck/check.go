@@ -41,6 +41,7 @@ type checkOptions struct {
 	out           string
 	witnessOpts
 	por       bool
+	symmetry  bool
 	list      int
 	workers   int
 	store     string
@@ -62,6 +63,7 @@ func checkFlags() (*pflag.FlagSet, *checkOptions) {
 	fs.Int64Var(&o.maxMemory, "max-memory", 0, "stop (exit 3) when the search would hold more than this many MB; 0 means 3/4 of this machine's memory")
 	fs.IntVar(&o.list, "list", 100, "distinct snapshots to list in the text report (-1: all)")
 	fs.BoolVar(&o.por, "por", false, "partial-order reduction: the same verdicts and distinct snapshots from fewer states (figures are the reduced graph's; counterexamples are the shortest in it, not always overall)")
+	fs.BoolVar(&o.symmetry, "symmetry", false, "symmetry reduction: keep one state per orbit of the renamings of nodes that map the bank to itself (equal balances and roles, symmetric channels); the same verdicts and distinct snapshots from fewer states (figures are the reduced graph's)")
 	fs.StringVar(&o.out, "out", "snapcheck-traces", "folder for counterexample trace files (one per violated property), created if needed")
 	witnessFlags(fs, &o.witnessOpts)
 	return fs, o
@@ -117,6 +119,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	opts := properties.Options{
 		AllViolations: o.allViolations,
 		Reduce:        o.por,
+		Symmetry:      o.symmetry,
 		Witnesses:     o.witnessSample,
 		Explore: explore.Options{
 			Strategy:     strategy,
@@ -155,7 +158,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return fail(stderr, "check", err)
 		}
 	} else {
-		printReport(stdout, sys, rep, o.list)
+		printReport(stdout, sys, rep, o.list, o.symmetry)
 	}
 	return exitCode(rep.Verdict)
 }
@@ -170,18 +173,30 @@ func exitCode(v properties.Verdict) int {
 	return exitIncomplete
 }
 
-func printReport(w io.Writer, sys *model.System, rep *properties.Report, list int) {
+func printReport(w io.Writer, sys *model.System, rep *properties.Report, list int, symmetry bool) {
 	t := &sys.Topo
 	fifo := "FIFO"
 	if !t.FIFO {
 		fifo = "non-FIFO"
 	}
 	search := rep.Strategy + " search"
-	if rep.Reduction != "none" {
+	switch rep.Reduction {
+	case "por":
 		search += ", partial-order reduction (figures are the reduced graph's)"
+	case "symmetry":
+		search += fmt.Sprintf(", symmetry reduction by %d renaming(s) (figures are the reduced graph's)", rep.Renamings)
+	case "por+symmetry":
+		search += fmt.Sprintf(", partial-order and symmetry reduction by %d renaming(s) (figures are the reduced graph's)", rep.Renamings)
 	}
 	fmt.Fprintf(w, "snapcheck: %s — %s, %s, %d nodes, %d channels, %d snapshot(s), %s\n",
 		nameOr(rep.Config), rep.Algorithm, fifo, len(t.Nodes), len(t.Chans), len(t.Snapshots), search)
+	if symmetry && rep.Renamings == 0 {
+		why := "no renaming of nodes maps this bank to itself"
+		if _, ok := sys.Algorithm().(model.Symmetric); !ok {
+			why = rep.Algorithm + " does not implement model.Symmetric"
+		}
+		fmt.Fprintf(w, "  symmetry      none used: %s\n", why)
+	}
 	fmt.Fprintf(w, "  states        %s distinct (%s with no successor)\n", thousands(rep.States), thousands(rep.TerminalStates))
 	fmt.Fprintf(w, "  transitions   %s\n", thousands(rep.Transitions))
 	if rep.Executions != nil {

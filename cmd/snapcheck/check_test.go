@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/spf13/pflag"
+
+	"github.com/snapcheck/snapcheck/properties"
 )
 
 // cli runs the command line in-process and returns its exit code and
@@ -617,4 +619,52 @@ func sortSnapshots(s []snapshotValue) {
 		return string(b)
 	}
 	sort.Slice(s, func(i, j int) bool { return key(s[i]) < key(s[j]) })
+}
+
+// TestCheckSymmetry: --symmetry on a symmetric bank reduces the states and
+// keeps the snapshots and the verdict; on a bank without renamings it says
+// why nothing was reduced; violations found under it replay.
+func TestCheckSymmetry(t *testing.T) {
+	anyThree := filepath.Join("..", "..", "examples", "any-three.json")
+	code, full, _ := cli("check", "--quiet", "--json", anyThree)
+	if code != 0 {
+		t.Fatalf("check any-three: exit %d", code)
+	}
+	code, sym, _ := cli("check", "--quiet", "--json", "--symmetry", anyThree)
+	if code != 0 {
+		t.Fatalf("check --symmetry any-three: exit %d", code)
+	}
+	var a, b properties.Report
+	if err := json.Unmarshal([]byte(full), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(sym), &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.Reduction != "symmetry" || b.Renamings != 1 || b.States >= a.States || len(b.Snapshots) != len(a.Snapshots) {
+		t.Errorf("--symmetry: reduction %q, %d renamings, %d states (full %d), %d snapshots (full %d)",
+			b.Reduction, b.Renamings, b.States, a.States, len(b.Snapshots), len(a.Snapshots))
+	}
+	_, text, _ := cli("check", "--quiet", "--symmetry", "--por", anyThree)
+	if !strings.Contains(text, "partial-order and symmetry reduction by 1 renaming(s)") {
+		t.Errorf("check --symmetry --por: the header does not name the reductions:\n%s", text)
+	}
+	_, text, _ = cli("check", "--quiet", "--symmetry", lecture)
+	if !strings.Contains(text, "symmetry      none used: no renaming of nodes maps this bank to itself") {
+		t.Errorf("check --symmetry on the lecture: no word on the missing symmetry:\n%s", text)
+	}
+	dir := t.TempDir()
+	bank := filepath.Join("..", "..", "properties", "testdata", "symmetric", "complete3-stop-all.json")
+	if code, _, errOut := cli("check", "--quiet", "--symmetry", "--out", dir, bank); code != 1 {
+		t.Fatalf("check --symmetry on stop-all-on-marker: exit %d, want 1 (%s)", code, errOut)
+	}
+	traces, _ := filepath.Glob(filepath.Join(dir, "*.trace.json"))
+	if len(traces) == 0 {
+		t.Fatal("no trace written")
+	}
+	for _, tr := range traces {
+		if code, _, errOut := cli("replay", "--quiet", tr); code != 1 {
+			t.Errorf("replay %s: exit %d, want 1 (%s)", tr, code, errOut)
+		}
+	}
 }
