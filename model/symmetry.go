@@ -44,6 +44,7 @@ type Symmetric interface {
 type Renaming struct {
 	Node []int
 	Chan []int
+	inv  []int // node Node[i] comes from node i
 	// per node: In (Out) position p becomes inPos[i][p] (outPos[i][p])
 	inPos, outPos [][]int
 }
@@ -122,7 +123,10 @@ func (s *System) symmetries() []Renaming {
 func (s *System) renaming(perm []int) *Renaming {
 	t := &s.Topo
 	n := len(t.Nodes)
-	r := &Renaming{Node: append([]int(nil), perm...), Chan: make([]int, len(t.Chans))}
+	r := &Renaming{Node: append([]int(nil), perm...), Chan: make([]int, len(t.Chans)), inv: make([]int, n)}
+	for i, j := range perm {
+		r.inv[j] = i
+	}
 	for c, ch := range t.Chans {
 		r.Chan[c] = t.ChannelIndex(perm[ch.From], perm[ch.To])
 		if r.Chan[c] < 0 {
@@ -209,15 +213,43 @@ func (s *System) rename(r *Renaming, src, dst *State, deep bool) {
 // its renamings'; *buf and *alt are the expander's two scratch buffers and
 // may be swapped.
 func (x *Expander) canonical(st *State, buf, alt *[]byte) []byte {
+	small := true // balances and PCs take one byte each in the encoding
+	for i := range st.Balance {
+		small = small && uint32(st.Balance[i]) < 128 && uint32(st.PC[i]) < 128
+	}
+	var best *Renaming // whose encoding *buf holds; nil: st's own
 	for i := range x.sys.renamings {
+		r := &x.sys.renamings[i]
+		if small && greaterPrefix(st, r, best) {
+			continue
+		}
 		// x.ren is only ever encoded, so it may share st's memory.
-		x.sys.rename(&x.sys.renamings[i], st, &x.ren, false)
+		x.sys.rename(r, st, &x.ren, false)
 		*alt = x.ren.Encode((*alt)[:0])
 		if bytes.Compare(*alt, *buf) < 0 {
 			*buf, *alt = *alt, *buf
+			best = r
 		}
 	}
 	return *buf
+}
+
+// greaterPrefix reports whether r(st)'s balances and PCs, which begin its
+// encoding, are greater than best(st)'s (st's own when best is nil): then
+// r(st)'s encoding is greater too, when each takes one byte.
+func greaterPrefix(st *State, r, best *Renaming) bool {
+	for _, v := range [2][]int32{st.Balance, st.PC} {
+		for j := range v {
+			a, b := v[r.inv[j]], v[j]
+			if best != nil {
+				b = v[best.inv[j]]
+			}
+			if a != b {
+				return a > b
+			}
+		}
+	}
+	return false
 }
 
 // Canonical appends to dst the encoding of st's canonical state: st's own
