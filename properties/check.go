@@ -349,10 +349,22 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 	if err != nil {
 		return nil, err
 	}
+	// A renamed snapshot's executions are the renamings of its
+	// representative's, and renaming keeps happens-before and every replay:
+	// their witness counts are the representative's (twin).
+	var twin []int
 	for _, ss := range snaps {
+		first := len(rep.Snapshots)
+		for j := range ss {
+			if j == 0 {
+				twin = append(twin, -1)
+			} else {
+				twin = append(twin, first)
+			}
+		}
 		rep.Snapshots = append(rep.Snapshots, ss...)
 	}
-	if err := crossCheck(sys, rep, eo.Workers); err != nil {
+	if err := crossCheck(sys, rep, eo.Workers, twin); err != nil {
 		return nil, err
 	}
 	explainFeasibility(sys, rep)

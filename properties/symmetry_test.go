@@ -40,6 +40,9 @@ func sameUnderSymmetry(t reporter, sys *model.System, what string, full, sym *Re
 		}
 	}
 	for _, s := range sym.Snapshots {
+		if s.Witnesses == nil || s.Witnesses.Examined != len(s.Executions) || s.Witnesses.Infeasible != 0 && len(sym.Violations) == 0 {
+			t.Errorf("%s: snapshot %s: witness counts %+v for %d executions", what, s.Key(), s.Witnesses, len(s.Executions))
+		}
 		for _, evs := range s.Executions {
 			x, err := Replay(sys, evs)
 			if err != nil {

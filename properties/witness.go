@@ -435,10 +435,14 @@ type WitnessCounts struct {
 // snapshot (Options.Witnesses of them) and counts actual and only feasible
 // ones. The constructive check must agree with the state-based ones: a
 // snapshot that passes them but has no witness is an internal
-// inconsistency, reported as an error.
-func crossCheck(sys *model.System, rep *Report, workers int) error {
+// inconsistency, reported as an error. A snapshot i with twin[i] >= 0 is a
+// renaming of snapshot twin[i] (symmetry reduction) and takes its counts.
+func crossCheck(sys *model.System, rep *Report, workers int, twin []int) error {
 	t := &sys.Topo
-	return parallelFor(len(rep.Snapshots), workers, func(i int) error {
+	err := parallelFor(len(rep.Snapshots), workers, func(i int) error {
+		if twin != nil && twin[i] >= 0 {
+			return nil
+		}
 		sn := &rep.Snapshots[i]
 		s := t.SnapshotIndex(sn.ID)
 		c := &WitnessCounts{}
@@ -467,6 +471,16 @@ func crossCheck(sys *model.System, rep *Report, workers int) error {
 		sn.Witnesses = c
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for i, j := range twin {
+		if j >= 0 {
+			c := *rep.Snapshots[j].Witnesses
+			rep.Snapshots[i].Witnesses = &c
+		}
+	}
+	return nil
 }
 
 // explainFeasibility runs the constructive check on the counterexample of
