@@ -38,9 +38,10 @@ var heavyBench = map[string]bool{
 // The environment chooses the engine: SNAPCHECK_BENCH_POR=0 turns
 // partial-order reduction off (default on), SNAPCHECK_BENCH_WORKERS=N sets
 // the workers (default the number of CPUs), SNAPCHECK_BENCH_STORE=fingerprint
-// the fingerprint store (default exact).
+// the fingerprint store (default exact), SNAPCHECK_BENCH_SYMMETRY=1 symmetry
+// reduction (default off).
 func benchOptions() properties.Options {
-	o := properties.Options{Reduce: os.Getenv("SNAPCHECK_BENCH_POR") != "0"}
+	o := properties.Options{Reduce: os.Getenv("SNAPCHECK_BENCH_POR") != "0", Symmetry: os.Getenv("SNAPCHECK_BENCH_SYMMETRY") == "1"}
 	o.Explore.Workers = runtime.NumCPU()
 	if w, err := strconv.Atoi(os.Getenv("SNAPCHECK_BENCH_WORKERS")); err == nil && w > 0 {
 		o.Explore.Workers = w

@@ -24,7 +24,7 @@ if [ "$#" -eq 0 ]; then
 fi
 
 : >"$raw"
-echo "engine: SNAPCHECK_BENCH_POR=${SNAPCHECK_BENCH_POR:-1} SNAPCHECK_BENCH_WORKERS=${SNAPCHECK_BENCH_WORKERS:-ncpu} SNAPCHECK_BENCH_STORE=${SNAPCHECK_BENCH_STORE:-exact}"
+echo "engine: SNAPCHECK_BENCH_POR=${SNAPCHECK_BENCH_POR:-1} SNAPCHECK_BENCH_WORKERS=${SNAPCHECK_BENCH_WORKERS:-ncpu} SNAPCHECK_BENCH_STORE=${SNAPCHECK_BENCH_STORE:-exact} SNAPCHECK_BENCH_SYMMETRY=${SNAPCHECK_BENCH_SYMMETRY:-0}"
 printf '%-14s %12s %13s %9s %11s %13s %9s %9s %9s\n' \
 	config states transitions time_s states/s transitions/s store_B/st heap_B/st peak_MB
 for name in "$@"; do
