@@ -143,10 +143,20 @@ func (n *Node) Snapshots() int { return len(n.sys.Topo.Snapshots) }
 func (n *Node) Initiator(s int) bool { return n.sys.Topo.Initiators[s]&(1<<n.i) != 0 }
 
 // Reg returns register k.
-func (n *Node) Reg(k int) int64 { return n.st.Regs[n.i*n.sys.regs+k] }
+func (n *Node) Reg(k int) int64 {
+	if uint(k) >= uint(n.sys.regs) {
+		n.fail("reads register %d of %d", k, n.sys.regs)
+	}
+	return n.st.Regs[n.i*n.sys.regs+k]
+}
 
 // SetReg sets register k.
-func (n *Node) SetReg(k int, v int64) { n.st.Regs[n.i*n.sys.regs+k] = v }
+func (n *Node) SetReg(k int, v int64) {
+	if uint(k) >= uint(n.sys.regs) {
+		n.fail("writes register %d of %d", k, n.sys.regs)
+	}
+	n.st.Regs[n.i*n.sys.regs+k] = v
+}
 
 func (n *Node) rec(s int) *Record { return &n.st.Rec[s*len(n.sys.Topo.Nodes)+n.i] }
 

@@ -315,6 +315,7 @@ type Expander struct {
 	reduce    bool
 	sym       bool
 	cur, next State
+	last      int // the node of the event applied to next
 	ren       State
 	buf, alt  []byte
 	cbuf      []byte
@@ -365,8 +366,15 @@ func (x *Expander) Successors(state []byte, emit func(next []byte, note uint64))
 	if err := x.sys.Decode(state, &x.cur); err != nil {
 		panic(fmt.Sprintf("snapcheck: internal error: %v", err))
 	}
-	for _, e := range x.Events(&x.cur) {
-		x.next.CopyFrom(&x.cur)
+	// An event changes only its node's values, the channels in and out of
+	// it, and the snapshots' status (the Node handle reaches nothing else),
+	// so x.next is copied once and put back after each event by undo.
+	x.next.CopyFrom(&x.cur)
+	for k, e := range x.Events(&x.cur) {
+		if k > 0 {
+			x.undo()
+		}
+		x.last = e.Node
 		done := x.sys.apply(&x.next, e, &x.nd)
 		x.buf = x.next.Encode(x.buf[:0])
 		if x.sym {
@@ -375,6 +383,29 @@ func (x *Expander) Successors(state []byte, emit func(next []byte, note uint64))
 		}
 		emit(x.buf, uint64(done))
 	}
+}
+
+// undo makes x.next equal to x.cur again after an event of node x.last.
+func (x *Expander) undo() {
+	s, cur, next, i := x.sys, &x.cur, &x.next, x.last
+	t := &s.Topo
+	n, c := len(t.Nodes), len(t.Chans)
+	next.Balance[i], next.PC[i] = cur.Balance[i], cur.PC[i]
+	copy(next.Regs[i*s.regs:(i+1)*s.regs], cur.Regs[i*s.regs:(i+1)*s.regs])
+	for sn := range t.Snapshots {
+		next.Rec[sn*n+i] = cur.Rec[sn*n+i]
+		for _, ch := range t.In[i] {
+			next.Recording[sn*c+ch] = cur.Recording[sn*c+ch]
+			next.RecChan[sn*c+ch] = append(next.RecChan[sn*c+ch][:0], cur.RecChan[sn*c+ch]...)
+		}
+	}
+	for _, ch := range t.In[i] {
+		next.Chans[ch] = append(next.Chans[ch][:0], cur.Chans[ch]...)
+	}
+	for _, ch := range t.Out[i] {
+		next.Chans[ch] = append(next.Chans[ch][:0], cur.Chans[ch]...)
+	}
+	copy(next.Snap, cur.Snap)
 }
 
 // Events returns the events that Successors would follow from st, in the

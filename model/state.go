@@ -310,7 +310,19 @@ func (st *State) Encode(dst []byte) []byte {
 		}
 		dst = binary.AppendUvarint(dst, uint64(len(q)))
 		for _, m := range q {
-			dst = appendMessage(dst, m, all)
+			// The common cases in one byte, as appendMessage writes them.
+			switch {
+			case m.Control && m.Amount == 0:
+				dst = append(dst, 1|m.Snap<<1|1<<5)
+			case !m.Control && m.Tag == 0 && uint32(m.Amount-1) < 15 && (m.Pre == 0 || m.Pre == all):
+				h := byte(m.Amount)<<1 | 1<<5
+				if m.Pre != 0 {
+					h |= 1 << 6
+				}
+				dst = append(dst, h)
+			default:
+				dst = appendMessage(dst, m, all)
+			}
 		}
 	}
 	return dst
