@@ -348,7 +348,7 @@ type ExpanderOptions struct {
 
 // NewExpanderWith returns an expander for s with the given reductions.
 func (s *System) NewExpanderWith(o ExpanderOptions) *Expander {
-	return &Expander{sys: s, reduce: o.Reduce, sym: o.Symmetry && len(s.renamings) > 0}
+	return &Expander{sys: s, reduce: o.Reduce, sym: o.Symmetry && len(s.Symmetries()) > 0}
 }
 
 // Symmetric reports whether the expander emits canonical states (symmetry

@@ -1,6 +1,10 @@
 package model
 
-import "bytes"
+import (
+	"bytes"
+	"fmt"
+	"sync"
+)
 
 // Symmetry reduction. A renaming of nodes π is a symmetry of a system when
 // it maps the system to itself: equal initial balances, channels onto
@@ -49,17 +53,40 @@ type Renaming struct {
 	inPos, outPos [][]int
 }
 
+// MaxRenamings bounds the renamings symmetry reduction uses: a canonical
+// state costs one encoding per renaming, so beyond this many (a symmetric
+// bank of 8 or more interchangeable nodes) it would cost more than it
+// saves, and Symmetries returns none.
+const MaxRenamings = 5040
+
+// symmetryGroup is a system's renamings, found once, on first use.
+type symmetryGroup struct {
+	once      sync.Once
+	renamings []Renaming
+	note      string
+}
+
 // Symmetries returns the renamings other than the identity that map s to
-// itself (see Symmetric); none when the algorithm does not implement
-// Symmetric.
-func (s *System) Symmetries() []Renaming { return s.renamings }
+// itself (see Symmetric). It returns none when the algorithm does not
+// implement Symmetric or there are more than MaxRenamings; SymmetryNote
+// then says why.
+func (s *System) Symmetries() []Renaming {
+	s.sym.once.Do(func() { s.sym.renamings, s.sym.note = s.symmetries() })
+	return s.sym.renamings
+}
+
+// SymmetryNote says why Symmetries returns none ("" when it returns some).
+func (s *System) SymmetryNote() string {
+	s.Symmetries()
+	return s.sym.note
+}
 
 // symmetries finds the renamings by backtracking over node assignments that
 // keep balances, channels and initiators, then checks scripts and the
 // initial state.
-func (s *System) symmetries() []Renaming {
+func (s *System) symmetries() ([]Renaming, string) {
 	if _, ok := s.alg.(Symmetric); !ok {
-		return nil
+		return nil, s.alg.Name() + " does not implement model.Symmetric"
 	}
 	t := &s.Topo
 	n := len(t.Nodes)
@@ -71,6 +98,9 @@ func (s *System) symmetries() []Renaming {
 	var scratch State
 	var rec func(i int)
 	rec = func(i int) {
+		if len(out) > MaxRenamings {
+			return
+		}
 		if i == n {
 			r := s.renaming(perm)
 			if r == nil {
@@ -115,7 +145,13 @@ func (s *System) symmetries() []Renaming {
 		}
 	}
 	rec(0)
-	return out
+	switch {
+	case len(out) > MaxRenamings:
+		return nil, fmt.Sprintf("more than %d renamings of nodes map this bank to itself; canonical states would cost more than they save", MaxRenamings)
+	case len(out) == 0:
+		return nil, "no renaming of nodes maps this bank to itself"
+	}
+	return out, ""
 }
 
 // renaming completes perm (a node assignment that keeps channels) into a
@@ -218,8 +254,9 @@ func (x *Expander) canonical(st *State, buf, alt *[]byte) []byte {
 		small = small && uint32(st.Balance[i]) < 128 && uint32(st.PC[i]) < 128
 	}
 	var best *Renaming // whose encoding *buf holds; nil: st's own
-	for i := range x.sys.renamings {
-		r := &x.sys.renamings[i]
+	rens := x.sys.Symmetries()
+	for i := range rens {
+		r := &rens[i]
 		if small && greaterPrefix(st, r, best) {
 			continue
 		}

@@ -2,7 +2,9 @@ package model_test
 
 import (
 	"bytes"
+	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -157,4 +159,28 @@ func TestRapidExpanderMatchesApply(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestTooManyRenamings: a bank of nine interchangeable nodes has 8! = 40,320
+// renamings fixing its initiator; symmetry reduction declines, and says why.
+func TestTooManyRenamings(t *testing.T) {
+	cfg := &model.Config{Name: "nine", Channels: model.Channels{Complete: true}, FIFO: true,
+		Workload:  model.Workload{Any: &model.AnyWorkload{Amounts: []int{1}, MaxSends: 1}},
+		Snapshots: []model.SnapshotSpec{{ID: "s1", Initiators: []string{"n1"}}}}
+	for i := 1; i <= 9; i++ {
+		cfg.Nodes = append(cfg.Nodes, model.NodeSpec{ID: fmt.Sprintf("n%d", i), Balance: 1})
+	}
+	sys, err := algorithms.Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(sys.Symmetries()); n != 0 {
+		t.Errorf("%d renamings, want none", n)
+	}
+	if note := sys.SymmetryNote(); !strings.Contains(note, "more than 5040 renamings") {
+		t.Errorf("note %q", note)
+	}
+	if sys.NewExpanderWith(model.ExpanderOptions{Symmetry: true}).Symmetric() {
+		t.Error("the expander canonicalizes without renamings")
+	}
 }

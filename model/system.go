@@ -90,7 +90,7 @@ type System struct {
 	passive     PassiveTransfers
 	scriptSends [][]uint64 // per node and script position: Out positions the rest of the script sends on
 	total       int64
-	renamings   []Renaming // symmetries other than the identity
+	sym         *symmetryGroup // found on first use (Symmetries)
 }
 
 // Builtin returns the built-in algorithm with the given name.
@@ -229,7 +229,7 @@ func Build(cfg *Config, alg Algorithm) (*System, error) {
 	if s.regs < 0 {
 		return nil, fmt.Errorf("algorithm %s: negative register count %d", alg.Name(), s.regs)
 	}
-	s.renamings = s.symmetries()
+	s.sym = &symmetryGroup{}
 	return s, nil
 }
 

@@ -191,11 +191,7 @@ func printReport(w io.Writer, sys *model.System, rep *properties.Report, list in
 	fmt.Fprintf(w, "snapcheck: %s — %s, %s, %d nodes, %d channels, %d snapshot(s), %s\n",
 		nameOr(rep.Config), rep.Algorithm, fifo, len(t.Nodes), len(t.Chans), len(t.Snapshots), search)
 	if symmetry && rep.Renamings == 0 {
-		why := "no renaming of nodes maps this bank to itself"
-		if _, ok := sys.Algorithm().(model.Symmetric); !ok {
-			why = rep.Algorithm + " does not implement model.Symmetric"
-		}
-		fmt.Fprintf(w, "  symmetry      none used: %s\n", why)
+		fmt.Fprintf(w, "  symmetry      none used: %s\n", sys.SymmetryNote())
 	}
 	fmt.Fprintf(w, "  states        %s distinct (%s with no successor)\n", thousands(rep.States), thousands(rep.TerminalStates))
 	fmt.Fprintf(w, "  transitions   %s\n", thousands(rep.Transitions))
