@@ -1,21 +1,50 @@
 package explore
 
 import (
+	"bytes"
 	"fmt"
 	"math/big"
 	"sync"
+	"sync/atomic"
 )
 
-// The breadth-first search expands states in rounds. In a round, each
-// worker expands a slice of the current level: it generates the successors,
-// hashes them, looks them up in the store (which nobody writes during that
-// phase) and runs the checks, keeping what they report. Then one goroutine
-// goes through the workers' results in the order of the states and of their
-// events, inserting new states, counting paths and recording findings. That order is the sequential search's, so
-// ids, figures, findings and counterexamples are the same for any number of
-// workers.
+// The breadth-first search expands states in rounds of a few thousand
+// states of one level, cut into segments of consecutive states. Each
+// round has five phases, all but the fourth run by every worker:
+//
+//  1. Expansion: the workers take the segments one after another as they
+//     become free. For each state of a segment a worker generates the
+//     successors, hashes them, looks them up in the store (which nobody
+//     writes during this phase) and runs the checks, keeping what they
+//     report in the segment. It sorts the successors it did not find into
+//     shards by hash.
+//  2. First occurrences: among the successors nobody found, the first
+//     occurrence of each state in candidate order (the segments one after
+//     the other, each in the order of its states and of their events). All
+//     the occurrences of a state fall in one shard, and one goroutine goes
+//     through each shard in candidate order, so which occurrence is first
+//     depends neither on the number of workers nor on the schedule. It
+//     also counts each segment's first occurrences and their bytes.
+//  3. Storing: the first occurrences get ids in candidate order, as a
+//     sequential search would give them: a segment's from the number of
+//     first occurrences before it. So each worker stores a segment's new
+//     states (bytes, table slot, parent and event) on its own. Where a
+//     state lands in the table may depend on the schedule; its id does
+//     not.
+//  4. Counting: each transition adds the paths to its source to the paths
+//     to its target (counts of the next level, added by compare-and-swap:
+//     sums do not depend on their order), and the transitions are counted.
+//  5. Findings, on one goroutine in candidate order: terminal states and
+//     what the checks reported, the few candidates that have any.
+//
+// So the figures, ids, findings and counterexamples are the same for any
+// number of workers. Only deciding how many states a round adds (and
+// where the state limit cuts it) and phase five are sequential.
 
-const roundStates = 2048 // states per worker per round
+const (
+	roundStates   = 4096 // states per worker per round
+	segmentStates = 256  // states per segment
+)
 
 // candidate is one transition found by a worker (or, with event < 0, a
 // remark about a state).
@@ -23,85 +52,285 @@ type candidate struct {
 	from  uint32
 	event int32 // -1: the state has no successor; -2: not expanded (depth limit)
 	id    uint32
-	found bool
-	note  uint64
+	found bool // the store held the state before the round
+	off   int32
+	n     int32 // the successor is buf[off:off+n] of the segment
 	hash  uint64
-	off   int
-	n     int
-	// findings[f0:f1] of the worker are what the checks reported.
+	// findings[f0:f1] of the segment are what the checks reported.
 	f0, f1 int32
+	// A later occurrence of a state new in this round: the first is
+	// segs[dupS].cands[dupI]; dupS is -1 for a first occurrence.
+	dupS, dupI int32
 }
 
-type worker struct {
-	space    Space
+// segment is what the phases find for a range of states.
+type segment struct {
 	cands    []candidate
 	buf      []byte
 	findings []Finding
-	emit     func([]byte, uint64)
-	collect  func(Finding)
-	state    []byte
-	sink     uint64
-	tooMany  bool // a state had more than maxSuccessors successors
+	// remarks are the indices in cands of terminal states and of
+	// candidates with findings (phase five).
+	remarks []int32
+	// shards[k] are the indices in cands of the successors not found in
+	// the store whose hash falls in shard k; news[k] and size[k] count
+	// the first occurrences among them and their footprints (phase two).
+	shards   [][]int32
+	news     []int
+	size     []int
+	most     int32 // the highest event index
+	tooMany  bool  // a state had more than maxSuccessors successors
+	depthCut bool  // a state was not expanded (depth limit)
+	// limit is how many candidates count: all, or fewer when the state
+	// limit cuts the round.
+	limit int
+	// the new states' first id and offset in the store (phase three)
+	first uint32
+	at    uint64
+	// phase four's results
+	transitions int64
+	unlayered   bool
+}
+
+func (g *segment) bytesOf(c *candidate) []byte { return g.buf[c.off : c.off+c.n : c.off+c.n] }
+
+func (g *segment) isNew(c *candidate) bool { return c.event >= 0 && !c.found && c.dupS < 0 }
+
+// worker expands states with its own Space.
+type worker struct {
+	space   Space
+	st      stateStore
+	emit    func([]byte, uint64)
+	collect func(Finding)
+	sink    uint64
+	dedup   deduper
 	// per state being expanded
+	seg   *segment
+	state []byte
 	from  uint32
 	event int32
 	probe bool
-	st    stateStore
 }
 
 func (w *worker) init() {
-	w.collect = func(f Finding) { w.findings = append(w.findings, f) }
+	w.collect = func(f Finding) { w.seg.findings = append(w.seg.findings, f) }
 	w.emit = func(nb []byte, note uint64) {
 		ev := w.event
 		w.event++
 		if w.probe {
 			return
 		}
-		c := candidate{from: w.from, event: ev, note: note, hash: w.st.hash(nb)}
-		c.off, c.n = len(w.buf), len(nb)
-		w.buf = append(w.buf, nb...)
+		g := w.seg
+		c := candidate{from: w.from, event: ev, hash: w.st.hash(nb)}
+		c.off, c.n = int32(len(g.buf)), int32(len(nb))
+		g.buf = append(g.buf, nb...)
 		if note != 0 {
-			c.f0 = int32(len(w.findings))
+			c.f0 = int32(len(g.findings))
 			w.space.Transition(w.state, nb, note, w.collect)
-			c.f1 = int32(len(w.findings))
+			c.f1 = int32(len(g.findings))
+			if c.f1 > c.f0 {
+				g.remarks = append(g.remarks, int32(len(g.cands)))
+			}
 		}
-		w.cands = append(w.cands, c)
+		g.cands = append(g.cands, c)
 	}
 }
 
-// expand runs phase one on states [lo, hi).
-func (w *worker) expand(lo, hi uint32, probe bool) {
-	w.cands, w.buf, w.findings, w.probe = w.cands[:0], w.buf[:0], w.findings[:0], probe
+// shardOf is the shard of a hash: bits that neither the store's slot nor
+// the deduper's use.
+func shardOf(h uint64, nshards int) int { return int(uint64(uint16(h)) * uint64(nshards) >> 16) }
+
+// expand runs phase one on states [lo, hi) into g.
+func (w *worker) expand(g *segment, lo, hi uint32, probe bool, nshards int) {
+	g.cands, g.buf, g.findings, g.remarks = g.cands[:0], g.buf[:0], g.findings[:0], g.remarks[:0]
+	g.tooMany, g.depthCut, g.most = false, false, 0
+	if len(g.shards) != nshards {
+		g.shards, g.news, g.size = make([][]int32, nshards), make([]int, nshards), make([]int, nshards)
+	}
+	for k := range g.shards {
+		g.shards[k] = g.shards[k][:0]
+	}
+	w.seg, w.probe = g, probe
 	for id := lo; id < hi; id++ {
 		w.from, w.event = id, 0
 		w.state = w.st.get(id)
 		w.space.Successors(w.state, w.emit)
 		switch {
 		case w.event == 0:
-			c := candidate{from: id, event: -1, f0: int32(len(w.findings))}
+			c := candidate{from: id, event: -1, f0: int32(len(g.findings))}
 			w.space.Terminal(w.state, w.collect)
-			c.f1 = int32(len(w.findings))
-			w.cands = append(w.cands, c)
+			c.f1 = int32(len(g.findings))
+			g.remarks = append(g.remarks, int32(len(g.cands)))
+			g.cands = append(g.cands, c)
 		case probe:
-			w.cands = append(w.cands, candidate{from: id, event: -2})
+			g.cands = append(g.cands, candidate{from: id, event: -2})
+			g.depthCut = true
 		case w.event > maxSuccessors:
-			w.tooMany = true
+			g.tooMany = true
 		}
+		g.most = max(g.most, w.event-1)
 	}
 	// Look the successors up in two passes: the first only touches their
 	// slots, with loads that do not depend on each other, so that the
 	// processor overlaps the cache misses; the second finds them.
 	var sink uint64
-	for i := range w.cands {
-		if w.cands[i].event >= 0 {
-			sink += w.st.touch(w.cands[i].hash)
+	for i := range g.cands {
+		if g.cands[i].event >= 0 {
+			sink += w.st.touch(g.cands[i].hash)
 		}
 	}
 	w.sink = sink
-	for i := range w.cands {
-		c := &w.cands[i]
+	for i := range g.cands {
+		c := &g.cands[i]
 		if c.event >= 0 {
-			c.id, c.found = w.st.lookup(w.buf[c.off:c.off+c.n], c.hash)
+			c.id, c.found = w.st.lookup(g.bytesOf(c), c.hash)
+			if !c.found {
+				k := shardOf(c.hash, nshards)
+				g.shards[k] = append(g.shards[k], int32(i))
+			}
+		}
+	}
+	g.limit = len(g.cands)
+}
+
+// deduper is a round's table of the first occurrences of new states in
+// one shard: open addressing, each slot 0 or 1 + (segment<<32 | index).
+type deduper struct {
+	table []uint64
+}
+
+// run marks, in shard k, every occurrence of a new state after the first
+// with that first one, and counts the first ones (phase two).
+func (d *deduper) run(segs []*segment, k int, st stateStore) {
+	n := 0
+	for _, g := range segs {
+		n += len(g.shards[k])
+	}
+	size := 1 << 4
+	for size < 2*n {
+		size <<= 1
+	}
+	if cap(d.table) >= size {
+		d.table = d.table[:size]
+		clear(d.table)
+	} else {
+		d.table = make([]uint64, size)
+	}
+	mask := uint64(size - 1)
+	for si, g := range segs {
+		news, bytes := 0, 0
+		for _, i := range g.shards[k] {
+			c := &g.cands[i]
+			c.dupS = -1
+			for j := c.hash >> 20 & mask; ; j = (j + 1) & mask {
+				e := d.table[j]
+				if e == 0 {
+					d.table[j] = 1 + (uint64(si)<<32 | uint64(i))
+					news++
+					bytes += st.footprint(int(c.n))
+					break
+				}
+				fs, fi := int32((e-1)>>32), int32(uint32(e-1))
+				f := &segs[fs].cands[fi]
+				if f.hash == c.hash && equal(segs[fs].bytesOf(f), g.bytesOf(c)) {
+					c.dupS, c.dupI = fs, fi
+					break
+				}
+			}
+		}
+		g.news[k], g.size[k] = news, bytes
+	}
+}
+
+func equal(a, b []byte) bool { return bytes.Equal(a, b) }
+
+// store runs phase three on g.
+func (g *segment) store(st stateStore, t tree) {
+	id, at := g.first, g.at
+	for i := range g.limit {
+		if c := &g.cands[i]; g.isNew(c) {
+			c.id = id
+			at = st.put(id, at, g.bytesOf(c), c.hash)
+			t.set(id, c.from, uint16(c.event))
+			id++
+		}
+	}
+}
+
+// count runs phase four on g.
+func (g *segment) count(round []*segment, cur, next *counts, levelStart, levelEnd uint32, layered bool) {
+	g.transitions, g.unlayered = 0, false
+	for i := range g.limit {
+		c := &g.cands[i]
+		if c.event < 0 {
+			continue
+		}
+		g.transitions++
+		nid := c.id
+		if !c.found && c.dupS >= 0 {
+			nid = round[c.dupS].cands[c.dupI].id
+		}
+		switch {
+		case nid == ^uint32(0) || nid < levelEnd:
+			g.unlayered = true
+		case layered:
+			next.addShared(int(nid-levelEnd), cur, int(c.from-levelStart))
+		}
+	}
+}
+
+// parallel runs f(0), ..., f(n-1), on goroutines when n > 1.
+func parallel(n int, f func(k int)) {
+	if n == 1 {
+		f(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for k := range n {
+		wg.Go(func() { f(k) })
+	}
+	wg.Wait()
+}
+
+// eachSegment runs f on segments 0..n-1 on nw goroutines, each taking the
+// next segment when it is free; worker k passes k.
+func eachSegment(nw, n int, f func(k, seg int)) {
+	if nw == 1 {
+		for i := range n {
+			f(0, i)
+		}
+		return
+	}
+	var next atomic.Int32
+	parallel(nw, func(k int) {
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= n {
+				return
+			}
+			f(k, i)
+		}
+	})
+}
+
+// cut stops the round at the candidate that adds the room-th new state,
+// and counts again the segments' new states and their bytes.
+func cut(round []*segment, room int, st stateStore) {
+	for _, g := range round {
+		clear(g.news)
+		clear(g.size)
+		if room == 0 {
+			g.limit = 0
+			continue
+		}
+		for i := range g.cands {
+			if c := &g.cands[i]; g.isNew(c) {
+				g.news[0]++
+				g.size[0] += st.footprint(int(c.n))
+				if room--; room == 0 {
+					g.limit = i + 1
+					break
+				}
+			}
 		}
 	}
 }
@@ -117,7 +346,8 @@ func (s *search) bfs() {
 		workers[k] = &worker{space: sp, st: s.st}
 		workers[k].init()
 	}
-	var cur, next counts
+	var segs []*segment
+	cur, next := &counts{}, &counts{}
 	cur.reset(1)
 	cur.one(0)
 	next.reset(0)
@@ -139,75 +369,84 @@ func (s *search) bfs() {
 			break
 		}
 		probe := s.opts.MaxDepth > 0 && depth >= s.opts.MaxDepth
-		// Phase one: split [id, end) between the workers.
+		// Phase one: segments of [id, end).
 		end := min(levelEnd, id+uint32(nw*roundStates))
-		per := (end - id + uint32(nw) - 1) / uint32(nw)
-		if nw == 1 {
-			workers[0].expand(id, end, probe)
-		} else {
-			var wg sync.WaitGroup
-			for k, w := range workers {
-				lo := min(id+uint32(k)*per, end)
-				hi := min(lo+per, end)
-				wg.Go(func() { w.expand(lo, hi, probe) })
-			}
-			wg.Wait()
+		nseg := int((end - id + segmentStates - 1) / segmentStates)
+		for len(segs) < nseg {
+			segs = append(segs, &segment{})
 		}
-		for _, w := range workers {
-			if w.tooMany {
+		round := segs[:nseg]
+		eachSegment(nw, nseg, func(k, i int) {
+			lo := id + uint32(i)*segmentStates
+			workers[k].expand(round[i], lo, min(lo+segmentStates, end), probe, nw)
+		})
+		for _, g := range round {
+			if g.tooMany {
 				s.err = tooManySuccessors()
 				return
 			}
 		}
-		// Phase two, in order; it stops inside the round when the state
-		// limit is reached, so that no more than MaxStates are stored.
+		// Phase two: first occurrences, one goroutine per shard.
+		parallel(nw, func(k int) { workers[k].dedup.run(round, k, s.st) })
+		// How many new states, and where the state limit cuts the round.
+		news := 0
+		for _, g := range round {
+			for _, n := range g.news {
+				news += n
+			}
+		}
 		stop := false
-	phase2:
-		for _, w := range workers {
-			for i := range w.cands {
-				if stop {
-					break phase2
+		if s.opts.MaxStates > 0 && int64(s.st.len()+news) >= s.opts.MaxStates {
+			stop = true
+			news = int(s.opts.MaxStates) - s.st.len()
+			cut(round, news, s.st)
+		}
+		// Phase three: every segment's new states, from its first id.
+		size, most := 0, int32(0)
+		for _, g := range round {
+			for _, n := range g.size {
+				size += n
+			}
+			most = max(most, g.most)
+		}
+		first, at := s.st.reserve(news, size, nw)
+		s.tree.extend(int(first)+news, uint16(most))
+		for _, g := range round {
+			g.first, g.at = first, at
+			for k := range g.news {
+				first += uint32(g.news[k])
+				at += uint64(g.size[k])
+			}
+		}
+		eachSegment(nw, nseg, func(_, i int) { round[i].store(s.st, s.tree) })
+		if err := s.tree.flush(); err != nil {
+			s.err = err
+			return
+		}
+		// Phase four.
+		next.ensure(s.st.len() - int(levelEnd))
+		eachSegment(nw, nseg, func(_, i int) {
+			round[i].count(round, cur, next, levelStart, levelEnd, layered)
+		})
+		// Phase five.
+		for _, g := range round {
+			s.res.Transitions += g.transitions
+			layered = layered && !g.unlayered
+			depthCut = depthCut || g.depthCut
+			for _, i := range g.remarks {
+				if int(i) >= g.limit {
+					break
 				}
-				c := &w.cands[i]
-				switch c.event {
-				case -1:
+				c := &g.cands[i]
+				if c.event == -1 {
 					s.res.Terminal++
 					if layered {
 						cur.addTo(total, int(c.from-levelStart))
 					}
-					if c.f1 > c.f0 {
-						report := s.report(c.from, -1)
-						for _, f := range w.findings[c.f0:c.f1] {
-							report(f)
-						}
-					}
-					continue
-				case -2:
-					depthCut = true
-					continue
-				}
-				s.res.Transitions++
-				nid, added := c.id, false
-				if !c.found {
-					nid, added = s.st.insert(w.buf[c.off:c.off+c.n], c.hash)
-				}
-				if added {
-					s.parents.append(c.from)
-					s.events.append(uint16(c.event))
-					if s.opts.MaxStates > 0 && int64(s.st.len()) >= s.opts.MaxStates {
-						stop = true
-					}
-				}
-				switch {
-				case nid == ^uint32(0) || nid < levelEnd:
-					layered = false
-				case layered:
-					next.ensure(int(nid-levelEnd) + 1)
-					next.add(int(nid-levelEnd), &cur, int(c.from-levelStart))
 				}
 				if c.f1 > c.f0 {
 					report := s.report(c.from, int(c.event))
-					for _, f := range w.findings[c.f0:c.f1] {
+					for _, f := range g.findings[c.f0:c.f1] {
 						report(f)
 					}
 				}

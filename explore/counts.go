@@ -3,14 +3,20 @@ package explore
 import (
 	"math"
 	"math/big"
+	"sync"
+	"sync/atomic"
 )
 
 // counts holds exact path counts for a range of state ids: uint64 while it
-// fits, a big.Int for the few that do not.
+// fits, a big.Int for the few that do not (their small count is bigMark).
 type counts struct {
 	small []uint64
 	big   map[int]*big.Int
+	mu    sync.Mutex // guards big during addShared
 }
+
+// bigMark in small says that the count is in big.
+const bigMark = math.MaxUint64
 
 func (c *counts) reset(n int) {
 	if cap(c.small) >= n {
@@ -29,37 +35,70 @@ func (c *counts) ensure(n int) {
 }
 
 func (c *counts) get(i int) *big.Int {
-	if b, ok := c.big[i]; ok {
-		return b
+	if c.small[i] == bigMark {
+		return c.big[i]
 	}
 	return new(big.Int).SetUint64(c.small[i])
 }
 
 // add adds src[j] to c[i].
 func (c *counts) add(i int, src *counts, j int) {
-	_, bi := c.big[i]
-	_, bj := src.big[j]
-	if !bi && !bj {
-		a, b := c.small[i], src.small[j]
-		if a <= math.MaxUint64-b {
-			c.small[i] = a + b
-			return
+	a, b := c.small[i], src.small[j]
+	if a != bigMark && b != bigMark && a < bigMark-b {
+		c.small[i] = a + b
+		return
+	}
+	c.setBig(i, new(big.Int).Add(c.get(i), src.get(j)))
+}
+
+func (c *counts) setBig(i int, v *big.Int) {
+	if c.big == nil {
+		c.big = map[int]*big.Int{}
+	}
+	c.big[i] = v
+	c.small[i] = bigMark
+}
+
+// addShared is add for goroutines that add to c at once while nobody
+// writes src: the small count grows by compare-and-swap; a count that
+// outgrows it moves to big under the lock, and whoever then finds bigMark
+// adds under the lock too.
+func (c *counts) addShared(i int, src *counts, j int) {
+	b := src.small[j]
+	p := &c.small[i]
+	if b != bigMark {
+		for {
+			a := atomic.LoadUint64(p)
+			if a == bigMark || a >= bigMark-b {
+				break
+			}
+			if atomic.CompareAndSwapUint64(p, a, a+b) {
+				return
+			}
 		}
 	}
-	sum := new(big.Int).Add(c.get(i), src.get(j))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var sum *big.Int
+	if a := atomic.SwapUint64(p, bigMark); a != bigMark {
+		sum = new(big.Int).SetUint64(a)
+	} else {
+		sum = c.big[i]
+	}
+	sum.Add(sum, src.get(j))
 	if c.big == nil {
 		c.big = map[int]*big.Int{}
 	}
 	c.big[i] = sum
 }
 
-// set sets c[i] to one.
+// one sets c[i] to one.
 func (c *counts) one(i int) { c.small[i] = 1 }
 
 // addTo adds c[i] to total.
 func (c *counts) addTo(total *big.Int, i int) {
-	if b, ok := c.big[i]; ok {
-		total.Add(total, b)
+	if c.small[i] == bigMark {
+		total.Add(total, c.big[i])
 		return
 	}
 	var x big.Int

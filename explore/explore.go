@@ -7,7 +7,6 @@ import (
 	"math"
 	"math/big"
 	"runtime/metrics"
-	"slices"
 	"time"
 )
 
@@ -142,8 +141,7 @@ type search struct {
 	opts     Options
 	space    Space
 	st       stateStore
-	parents  paged[uint32]
-	events   paged[uint16] // index of the event leading to each state from its parent
+	tree     tree
 	findings map[string]*Found
 	occ      map[string][]occurrence
 	order    []string
@@ -178,14 +176,21 @@ func Run(ctx context.Context, space Space, opts Options) (*Result, error) {
 	}
 	if opts.Fingerprints {
 		s.st = newFPStore()
+		t, err := newFileTree()
+		if err != nil {
+			return nil, err
+		}
+		s.tree = t
 	} else {
 		s.st = newStore()
+		s.tree = &memTree{}
 	}
+	defer s.tree.close()
 	s.lastProg = s.start
 	init := space.Initial(nil)
 	s.st.insert(init, s.st.hash(init))
-	s.parents.append(^uint32(0))
-	s.events.append(0)
+	s.tree.extend(1, 0)
+	s.tree.set(0, ^uint32(0), 0)
 	switch opts.Strategy {
 	case BFS:
 		s.bfs()
@@ -210,11 +215,17 @@ func Run(ctx context.Context, space Space, opts Options) (*Result, error) {
 		s.res.Executions = nil
 		s.res.ExecutionsNote = "not counted: the search stopped early"
 	}
+	var occs []occurrence
+	for _, k := range s.order {
+		occs = append(occs, s.occ[k]...)
+	}
+	paths, err := s.tree.paths(occs)
+	if err != nil {
+		return nil, err
+	}
 	for _, k := range s.order {
 		f := s.findings[k]
-		for _, o := range s.occ[k] {
-			f.Paths = append(f.Paths, s.path(o))
-		}
+		f.Paths, paths = paths[:len(s.occ[k]):len(s.occ[k])], paths[len(s.occ[k]):]
 		s.res.Findings = append(s.res.Findings, f)
 	}
 	return &s.res, nil
@@ -380,8 +391,8 @@ func (s *search) dfs() {
 			}
 			nid, added := s.st.insert(nb, s.st.hash(nb))
 			if added {
-				s.parents.append(f.id)
-				s.events.append(uint16(ev))
+				s.tree.extend(int(nid)+1, uint16(ev))
+				s.tree.set(nid, f.id, uint16(ev))
 				done = append(done, false)
 				cnt.ensure(int(nid) + 1)
 			}
@@ -437,22 +448,9 @@ func (s *search) dfs() {
 	}
 }
 
-// path rebuilds the event indices leading to an occurrence.
-func (s *search) path(o occurrence) []int {
-	var p []int
-	for id := o.state; id != 0; id = s.parents.at(int(id)) {
-		p = append(p, int(s.events.at(int(id))))
-	}
-	slices.Reverse(p)
-	if o.event >= 0 {
-		p = append(p, o.event)
-	}
-	return p
-}
-
 // memory is what the store and the per-state arrays hold.
 func (s *search) memory() int64 {
-	return s.st.bytes() + s.parents.bytes() + s.events.bytes()
+	return s.st.bytes() + s.tree.bytes()
 }
 
 // processMemory is the memory the Go runtime holds from the system, less

@@ -1,20 +1,33 @@
 package explore
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"sync/atomic"
+)
 
 // stateStore is where a search keeps the states it has seen.
 type stateStore interface {
 	// insert returns the id of the state b with hash h, adding it when new.
 	insert(b []byte, h uint64) (id uint32, added bool)
-	// lookup returns the id of b, if stored; known is false when the store
-	// cannot tell an id (fingerprint mode, a state of an older level).
+	// lookup returns the id of b, if stored; the id is ^0 when the store
+	// cannot tell it (the fingerprint store, for a state of an older
+	// level).
 	lookup(b []byte, h uint64) (id uint32, found bool)
+	// footprint is the room a state of n bytes takes; reserve makes room
+	// for n new states of size bytes in all and grows the table (on nw
+	// goroutines) to take them, and returns the first id and an offset;
+	// put stores each reserved state in id order from that offset (it
+	// returns the next state's), and may run for different ids at once.
+	footprint(n int) int
+	reserve(n, size, nw int) (first uint32, at uint64)
+	put(id uint32, at uint64, b []byte, h uint64) uint64
 	// get returns a stored state's encoding; the fingerprint store keeps
 	// only the states of the level being expanded and of the next one.
 	get(id uint32) []byte
 	len() int
 	bytes() int64
-	// level says that ids below start will not be read again.
+	// level says that ids below start will not be read again, and that
+	// the states added from now on are those of the next level.
 	level(start uint32)
 	hash(b []byte) uint64
 	// touch reads the slot where the probe for h starts (to bring it into
@@ -22,19 +35,26 @@ type stateStore interface {
 	touch(h uint64) uint64
 }
 
-func (s *store) hash(b []byte) uint64 { return maphash.Bytes(s.seed, b) }
-func (s *store) level(uint32)         {}
+func (s *store) footprint(n int) int { return footprint(n) }
 
-// fpStore keeps 64-bit fingerprints of states (TLC's way) with their ids:
-// twelve bytes a slot, at the risk that two states with the same
-// fingerprint are merged. The encodings of the current and next
-// breadth-first levels are kept to expand them.
+// fpStore keeps 64-bit fingerprints of states (TLC's way): eight bytes a
+// slot, at the risk that two states with the same fingerprint are merged.
+// It keeps no id per state: the search needs the id of a state it finds
+// again only when that state is in the next level (to count paths; an
+// older one only tells that the graph is not layered), so a small table of
+// the next level's fingerprints and ids, emptied at each level, is enough.
+// The encodings of the current and next levels are kept to expand them.
 type fpStore struct {
 	seed  maphash.Seed
 	table []uint64 // 0 empty, else a fingerprint (never 0)
-	ids   []uint32 // the id of each slot's state
 	n     int
-	// encodings of the states with ids in [base, n)
+	// the next level: fingerprints and ids of the states added since
+	// level was called (from id nextStart), at load at most one half
+	next      []uint64
+	nextIDs   []uint32
+	nextStart int
+	// encodings of the states with ids in [base, n): id base+i is
+	// arena[offs[i]:offs[i+1]]
 	base  uint32
 	arena []byte
 	offs  []uint64
@@ -42,19 +62,13 @@ type fpStore struct {
 
 func newFPStore() *fpStore {
 	s := &fpStore{seed: maphash.MakeSeed(), offs: []uint64{0}}
-	s.table, s.ids = make([]uint64, 1<<16), make([]uint32, 1<<16)
+	s.table = make([]uint64, 1<<16)
+	s.next, s.nextIDs = make([]uint64, 1<<10), make([]uint32, 1<<10)
 	return s
 }
 
 // slot and next probe as in the exact store: any table size, growth by half.
 func (s *fpStore) slot(h uint64) int { return int((h >> 32) * uint64(len(s.table)) >> 32) }
-
-func (s *fpStore) next(i int) int {
-	if i++; i == len(s.table) {
-		return 0
-	}
-	return i
-}
 
 func (s *fpStore) hash(b []byte) uint64 {
 	h := maphash.Bytes(s.seed, b)
@@ -67,75 +81,129 @@ func (s *fpStore) hash(b []byte) uint64 {
 func (s *fpStore) len() int { return s.n }
 
 func (s *fpStore) bytes() int64 {
-	return int64(cap(s.table))*8 + int64(cap(s.ids))*4 + int64(cap(s.arena)) + int64(cap(s.offs))*8
+	return int64(cap(s.table))*8 + int64(cap(s.next))*8 + int64(cap(s.nextIDs))*4 + int64(cap(s.arena)) + int64(cap(s.offs))*8
 }
 
 func (s *fpStore) get(id uint32) []byte {
 	i := id - s.base
-	return s.arena[s.offs[i]:s.offs[i+1]]
+	return s.arena[s.offs[i]:s.offs[i+1]:s.offs[i+1]]
 }
 
 func (s *fpStore) touch(h uint64) uint64 { return s.table[s.slot(h)] }
 
+// probe returns the slot of h in table (where it is, or the empty slot
+// where it would go).
+func probe(table []uint64, h uint64) int {
+	n := uint64(len(table))
+	for i := (h >> 32) * n >> 32; ; i++ {
+		if i == n {
+			i = 0
+		}
+		if e := table[i]; e == 0 || e == h {
+			return int(i)
+		}
+	}
+}
+
 func (s *fpStore) lookup(_ []byte, h uint64) (uint32, bool) {
-	for i := s.slot(h); ; i = s.next(i) {
-		switch s.table[i] {
-		case 0:
-			return 0, false
-		case h:
-			return s.ids[i], true
+	if s.table[probe(s.table, h)] == 0 {
+		return 0, false
+	}
+	if i := probe(s.next, h); s.next[i] != 0 {
+		return s.nextIDs[i], true
+	}
+	return ^uint32(0), true
+}
+
+func (s *fpStore) footprint(n int) int { return n }
+
+func (s *fpStore) reserve(n, size, nw int) (uint32, uint64) {
+	first := uint32(s.n)
+	s.n += n
+	at := uint64(len(s.arena))
+	if len(s.arena)+size > cap(s.arena) {
+		a := make([]byte, len(s.arena), len(s.arena)+size+len(s.arena)/4)
+		copy(a, s.arena)
+		s.arena = a
+	}
+	s.arena = s.arena[:len(s.arena)+size]
+	for range n {
+		s.offs = append(s.offs, 0)
+	}
+	for uint64(s.n)*20 > uint64(len(s.table))*17 {
+		old := s.table
+		s.table = make([]uint64, len(old)+len(old)/2)
+		rehash(s.table, nil, old, nil, nw)
+	}
+	for 2*(s.n-s.nextStart) > len(s.next) {
+		old, oldIDs := s.next, s.nextIDs
+		s.next, s.nextIDs = make([]uint64, 2*len(old)), make([]uint32, 2*len(old))
+		rehash(s.next, s.nextIDs, old, oldIDs, nw)
+	}
+	return first, at
+}
+
+// put is the exact store's: calls for different ids may run at once.
+func (s *fpStore) put(id uint32, at uint64, b []byte, h uint64) uint64 {
+	end := at + uint64(copy(s.arena[at:], b))
+	s.offs[id-s.base+1] = end
+	claim(s.table, h)
+	s.nextIDs[claim(s.next, h)] = id
+	return end
+}
+
+// claim enters h, which table does not hold, at the first free slot of
+// its probe, by compare-and-swap, and returns the slot.
+func claim(table []uint64, h uint64) int {
+	n := uint64(len(table))
+	for i := (h >> 32) * n >> 32; ; i++ {
+		if i == n {
+			i = 0
+		}
+		if atomic.LoadUint64(&table[i]) == 0 && atomic.CompareAndSwapUint64(&table[i], 0, h) {
+			return int(i)
 		}
 	}
 }
 
 func (s *fpStore) insert(b []byte, h uint64) (uint32, bool) {
-	for i := s.slot(h); ; i = s.next(i) {
-		switch s.table[i] {
-		case h:
-			return s.ids[i], false
-		case 0:
-			id := uint32(s.n)
-			s.table[i], s.ids[i] = h, id
-			s.n++
-			s.arena = append(s.arena, b...)
-			s.offs = append(s.offs, uint64(len(s.arena)))
-			if uint64(s.n)*20 > uint64(len(s.table))*17 {
-				s.grow()
-			}
-			return id, true
-		}
+	if id, ok := s.lookup(b, h); ok {
+		return id, false
 	}
+	id, at := s.reserve(1, len(b), 1)
+	s.put(id, at, b, h)
+	return id, true
 }
 
-func (s *fpStore) grow() {
-	old, oldIDs := s.table, s.ids
-	n := len(old) + len(old)/2
-	s.table, s.ids = make([]uint64, n), make([]uint32, n)
-	for k, e := range old {
-		if e == 0 {
-			continue
-		}
-		for i := s.slot(e); ; i = s.next(i) {
-			if s.table[i] == 0 {
-				s.table[i], s.ids[i] = e, oldIDs[k]
-				break
-			}
-		}
-	}
-}
-
-// level drops the encodings of ids below start.
+// level drops the encodings of ids below start (and gives back the
+// memory of a level much wider than the next ones) and empties the table
+// of the next level.
 func (s *fpStore) level(start uint32) {
+	clear(s.next)
+	s.nextStart = s.n
 	if start <= s.base {
 		return
 	}
 	drop := int(start - s.base)
 	cut := s.offs[drop]
-	s.arena = append(s.arena[:0], s.arena[cut:]...)
+	keep := s.arena[cut:]
+	if cap(s.arena) > 4*len(keep)+1<<16 {
+		s.arena = make([]byte, len(keep), 2*len(keep))
+		copy(s.arena, keep)
+	} else {
+		s.arena = append(s.arena[:0], keep...)
+	}
 	offs := s.offs[drop:]
 	for i := range offs {
 		offs[i] -= cut
 	}
-	s.offs = append(s.offs[:0], offs...)
+	if cap(s.offs) > 4*len(offs)+1<<10 {
+		s.offs = append(make([]uint64, 0, 2*len(offs)), offs...)
+	} else {
+		s.offs = append(s.offs[:0], offs...)
+	}
+	if len(s.next) > 4*(s.n-int(start))+1<<10 {
+		s.next, s.nextIDs = make([]uint64, len(s.next)/4), make([]uint32, len(s.next)/4)
+	}
 	s.base = start
 }
