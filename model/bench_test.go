@@ -41,6 +41,8 @@ func BenchmarkSuccessors(b *testing.B) {
 		{"any3n_ms2", "../examples/bench/any3n_ms2.json", model.ExpanderOptions{}},
 		{"any3n_ms2/por", "../examples/bench/any3n_ms2.json", model.ExpanderOptions{Reduce: true}},
 		{"any3n_ms2/por+symmetry", "../examples/bench/any3n_ms2.json", model.ExpanderOptions{Reduce: true, Symmetry: true}},
+		{"any4n_ms1/por", "../examples/bench/any4n_ms1.json", model.ExpanderOptions{Reduce: true}},
+		{"any4n_ms1/por+symmetry", "../examples/bench/any4n_ms1.json", model.ExpanderOptions{Reduce: true, Symmetry: true}},
 		{"cos418_8n_a", "../examples/bench/cos418_8n_a.json", model.ExpanderOptions{}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {

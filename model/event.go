@@ -317,6 +317,7 @@ type Expander struct {
 	cur, next State
 	last      int // the node of the event applied to next
 	ren       State
+	sig       []uint64 // node signatures (symmetry reduction)
 	buf, alt  []byte
 	cbuf      []byte
 	calt      []byte

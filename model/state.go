@@ -292,22 +292,26 @@ func (st *State) Encode(dst []byte) []byte {
 	for _, s := range st.Snap {
 		dst = append(dst, byte(s))
 	}
-	dst = appendNonEmpty(dst, st.RecChan)
-	for _, rc := range st.RecChan {
+	// A bit per recorded channel state, set when it is not empty (written
+	// in place, ahead of the contents).
+	bits, dst := len(dst), append(dst, make([]byte, (len(st.RecChan)+7)/8)...)
+	for i, rc := range st.RecChan {
 		if len(rc) == 0 {
 			continue
 		}
+		dst[bits+i/8] |= 1 << (i % 8)
 		dst = binary.AppendUvarint(dst, uint64(len(rc)))
 		for _, a := range rc {
 			dst = binary.AppendUvarint(dst, uint64(uint32(a)))
 		}
 	}
 	all := uint32(1)<<len(st.Snap) - 1
-	dst = appendNonEmpty(dst, st.Chans)
-	for _, q := range st.Chans {
+	bits, dst = len(dst), append(dst, make([]byte, (len(st.Chans)+7)/8)...)
+	for i, q := range st.Chans {
 		if len(q) == 0 {
 			continue
 		}
+		dst[bits+i/8] |= 1 << (i % 8)
 		dst = binary.AppendUvarint(dst, uint64(len(q)))
 		for _, m := range q {
 			// The common cases in one byte, as appendMessage writes them.
@@ -323,21 +327,6 @@ func (st *State) Encode(dst []byte) []byte {
 			default:
 				dst = appendMessage(dst, m, all)
 			}
-		}
-	}
-	return dst
-}
-
-// appendNonEmpty appends a bit per list, set when it is not empty.
-func appendNonEmpty[T any](dst []byte, lists [][]T) []byte {
-	var acc byte
-	for i, l := range lists {
-		if len(l) > 0 {
-			acc |= 1 << (i & 7)
-		}
-		if i&7 == 7 || i == len(lists)-1 {
-			dst = append(dst, acc)
-			acc = 0
 		}
 	}
 	return dst

@@ -245,25 +245,31 @@ func (s *System) rename(r *Renaming, src, dst *State, deep bool) {
 	dst.Snap = append(dst.Snap[:0], src.Snap...)
 }
 
-// canonical returns the least encoding among st's (enc, held in *buf) and
-// its renamings'; *buf and *alt are the expander's two scratch buffers and
-// may be swapped.
+// canonical returns the encoding of st's canonical state; enc, st's own
+// encoding, is held in *buf; *buf and *alt are the expander's two scratch
+// buffers and may be swapped.
+//
+// The canonical state of an orbit is the renaming ρ(st) that is least by
+// the sequence of its nodes' signatures (a node's balance, script
+// position, recording status and queue lengths, which renaming carries
+// along with the node), then by encoding. That order depends only on the
+// states of the orbit, not on which of them st is, so every state of an
+// orbit gets the same canonical state; and the signatures, compared as
+// integers, settle most renamings without renaming or encoding anything.
 func (x *Expander) canonical(st *State, buf, alt *[]byte) []byte {
-	small := true // balances and PCs take one byte each in the encoding
-	for i := range st.Balance {
-		small = small && uint32(st.Balance[i]) < 128 && uint32(st.PC[i]) < 128
-	}
+	x.sig = x.signatures(st, x.sig[:0])
 	var best *Renaming // whose encoding *buf holds; nil: st's own
 	rens := x.sys.Symmetries()
 	for i := range rens {
 		r := &rens[i]
-		if small && greaterPrefix(st, r, best) {
+		c := compareSignatures(x.sig, r, best)
+		if c > 0 {
 			continue
 		}
 		// x.ren is only ever encoded, so it may share st's memory.
 		x.sys.rename(r, st, &x.ren, false)
 		*alt = x.ren.Encode((*alt)[:0])
-		if bytes.Compare(*alt, *buf) < 0 {
+		if c < 0 || bytes.Compare(*alt, *buf) < 0 {
 			*buf, *alt = *alt, *buf
 			best = r
 		}
@@ -271,22 +277,60 @@ func (x *Expander) canonical(st *State, buf, alt *[]byte) []byte {
 	return *buf
 }
 
-// greaterPrefix reports whether r(st)'s balances and PCs, which begin its
-// encoding, are greater than best(st)'s (st's own when best is nil): then
-// r(st)'s encoding is greater too, when each takes one byte.
-func greaterPrefix(st *State, r, best *Renaming) bool {
-	for _, v := range [2][]int32{st.Balance, st.PC} {
-		for j := range v {
-			a, b := v[r.inv[j]], v[j]
-			if best != nil {
-				b = v[best.inv[j]]
+// signatures appends each node's signature in st: a function of what
+// renaming carries along with the node (balance, script position, its
+// recording status of every snapshot, how many messages its incoming and
+// outgoing channels hold in all), so that node ρ(i) of ρ(st) has node i's.
+func (x *Expander) signatures(st *State, dst []uint64) []uint64 {
+	t := &x.sys.Topo
+	n := len(t.Nodes)
+	for i := 0; i < n; i++ {
+		// Mixed into one word by multiply-and-add: any function of these
+		// values will do, since only its equalities and order are used.
+		sig := uint64(uint32(st.Balance[i]))*prime + uint64(uint32(st.PC[i]))
+		for sn := range t.Snapshots {
+			r := st.Rec[sn*n+i]
+			sig = sig*prime + uint64(btoi(r.Recorded)+btoi(r.Done))
+		}
+		// Sums, not sequences: renaming reorders a node's channels.
+		in, out := 0, 0
+		for _, ch := range t.In[i] {
+			in += len(st.Chans[ch])
+		}
+		for _, ch := range t.Out[i] {
+			out += len(st.Chans[ch])
+		}
+		dst = append(dst, (sig*prime+uint64(in))*prime+uint64(out))
+	}
+	return dst
+}
+
+// prime mixes values into a node signature.
+const prime = 1099511628211
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// compareSignatures compares the signature sequences of r(st) and best(st)
+// (st's own when best is nil), given st's node signatures.
+func compareSignatures(sig []uint64, r, best *Renaming) int {
+	for j := range sig {
+		a, b := sig[r.inv[j]], sig[j]
+		if best != nil {
+			b = sig[best.inv[j]]
+		}
+		if a != b {
+			if a < b {
+				return -1
 			}
-			if a != b {
-				return a > b
-			}
+			return 1
 		}
 	}
-	return false
+	return 0
 }
 
 // Canonical appends to dst the encoding of st's canonical state: st's own
