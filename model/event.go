@@ -341,8 +341,8 @@ type ExpanderOptions struct {
 	// Reduce: partial-order reduction (see NewReducedExpander).
 	Reduce bool
 	// Symmetry: symmetry reduction (see symmetry.go): every state the
-	// expander emits is canonical, the least encoding of its orbit under
-	// s.Symmetries(). Verdicts are preserved, and recorded snapshot values
+	// expander emits is the canonical state of its orbit under
+	// s.Symmetries() (see canonical). Verdicts are preserved, and recorded snapshot values
 	// up to renaming. Without symmetries it changes nothing.
 	Symmetry bool
 }

@@ -13,8 +13,8 @@ import (
 // its tags) onto itself. If, besides, the algorithm treats nodes alike
 // (Symmetric), then π maps every execution to an execution: renaming
 // commutes with every event. The explorer may then keep one state of each
-// orbit {π(st)}, the one with the least encoding (the canonical state), and
-// generate its successors only.
+// orbit {π(st)}, its canonical state (see canonical), and generate its
+// successors only.
 //
 // Why this keeps verdicts and snapshots: every reachable state's orbit
 // holds a canonical state that the reduced search reaches (by induction on
@@ -334,7 +334,7 @@ func compareSignatures(sig []uint64, r, best *Renaming) int {
 }
 
 // Canonical appends to dst the encoding of st's canonical state: st's own
-// encoding, or with symmetry reduction the least among st's renamings'.
+// encoding, or with symmetry reduction its canonical renaming's.
 // Two states have the same canonical encoding exactly when one is a
 // renaming of the other.
 func (x *Expander) Canonical(dst []byte, st *State) []byte {
