@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"math/big"
 	"math/rand/v2"
 	"reflect"
@@ -205,10 +206,11 @@ func mustRun(t *testing.T, ctx context.Context, sp Space, opts Options) *Result 
 // strategies are the searches every complete result must agree across.
 func strategies(g func() *graph) map[string]Options {
 	return map[string]Options{
-		"bfs":              {Strategy: BFS},
-		"dfs":              {Strategy: DFS},
-		"bfs-3-workers":    {Strategy: BFS, Workers: 3, NewSpace: func() Space { return g() }},
-		"bfs-fingerprints": {Strategy: BFS, Fingerprints: true},
+		"bfs":                        {Strategy: BFS},
+		"dfs":                        {Strategy: DFS},
+		"bfs-3-workers":              {Strategy: BFS, Workers: 3, NewSpace: func() Space { return g() }},
+		"bfs-fingerprints":           {Strategy: BFS, Fingerprints: true},
+		"bfs-fingerprints-2-workers": {Strategy: BFS, Fingerprints: true, Workers: 2, NewSpace: func() Space { return g() }},
 	}
 }
 
@@ -401,13 +403,36 @@ func randomGraph(seed uint64, n int, cyclic bool) func() *graph {
 	return func() *graph { return withFindings(adjacency(adj)) }
 }
 
+// wideGraph has levels of width states each, every state but the last
+// level's with one to four random successors in the next level (repeats
+// included): wide levels, so rounds of several segments whose new states
+// recur across segments.
+func wideGraph(seed uint64, levels, width int) func() *graph {
+	r := rand.New(rand.NewPCG(seed, 9))
+	adj := make([][]int, 1+levels*width)
+	for j := range width {
+		adj[0] = append(adj[0], 1+j)
+	}
+	for l := range levels - 1 {
+		for j := range width {
+			for range 1 + r.IntN(4) {
+				adj[1+l*width+j] = append(adj[1+l*width+j], 1+(l+1)*width+r.IntN(width))
+			}
+		}
+	}
+	return func() *graph { return withFindings(adjacency(adj)) }
+}
+
 // TestRandomGraphs compares every strategy with the reference on seeded
 // random graphs, with and without cycles.
 func TestRandomGraphs(t *testing.T) {
-	for seed := uint64(1); seed <= 60; seed++ {
+	for seed := uint64(1); seed <= 62; seed++ {
 		n := 5 + int(seed*37%300)
 		cyclic := seed%4 == 0
 		g := randomGraph(seed, n, cyclic)
+		if seed > 60 {
+			g = wideGraph(seed, 5, 3000)
+		}
 		ref := referenceOf(g())
 		for name, opts := range strategies(g) {
 			opts.Keep = int(seed % 4)
@@ -425,14 +450,19 @@ func TestWorkersIdentical(t *testing.T) {
 		func() *graph { return withFindings(grid(30, 30)) },
 		randomGraph(99, 3000, false),
 		randomGraph(100, 3000, true),
+		wideGraph(5, 6, 5000),
 	} {
-		one := mustRun(t, context.Background(), g(), Options{Keep: 2})
-		for _, nw := range []int{2, 3, 8} {
-			many := mustRun(t, context.Background(), g(), Options{Keep: 2, Workers: nw, NewSpace: func() Space { return g() }})
-			one.Elapsed, many.Elapsed = 0, 0
-			one.StoreBytes, many.StoreBytes = 0, 0
-			if !reflect.DeepEqual(one, many) {
-				t.Errorf("%d workers differ from one:\n%+v\n%+v", nw, many, one)
+		for _, base := range []Options{{Keep: 2}, {Keep: 2, Fingerprints: true}, {MaxStates: 777}, {MaxDepth: 5, Fingerprints: true}} {
+			one := mustRun(t, context.Background(), g(), base)
+			for _, nw := range []int{2, 3, 8} {
+				opts := base
+				opts.Workers, opts.NewSpace = nw, func() Space { return g() }
+				many := mustRun(t, context.Background(), g(), opts)
+				one.Elapsed, many.Elapsed = 0, 0
+				one.StoreBytes, many.StoreBytes = 0, 0
+				if !reflect.DeepEqual(one, many) {
+					t.Errorf("%+v: %d workers differ from one:\n%+v\n%+v", base, nw, many, one)
+				}
 			}
 		}
 	}
@@ -629,5 +659,133 @@ func TestStoreCollisions(t *testing.T) {
 	}
 	if s.len() != len(keys) {
 		t.Errorf("%d stored, want %d", s.len(), len(keys))
+	}
+}
+
+// TestStoreRounds stores random strings (empty, short, and long ones that
+// keep their length in the arena) in rounds, as the breadth-first search
+// does: reserved at once, put by several goroutines, in small chunks so
+// that groups of states often move to a new chunk. Every state then reads
+// back and is found, in both stores.
+func TestStoreRounds(t *testing.T) {
+	for _, name := range []string{"exact", "fingerprint"} {
+		t.Run(name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(3, 4))
+			var st stateStore
+			if name == "exact" {
+				s := newStore()
+				s.chunk = 700
+				st = s
+			} else {
+				st = newFPStore()
+			}
+			seen := map[string]bool{}
+			var all [][]byte
+			for len(all) < 20_000 {
+				var round [][]byte
+				for range 1 + r.IntN(60) {
+					var b []byte
+					switch k := r.IntN(10); {
+					case k == 0:
+						b = []byte{}
+					case k == 1:
+						b = make([]byte, 255+r.IntN(400))
+					default:
+						b = make([]byte, 1+r.IntN(40))
+					}
+					for j := range b {
+						b[j] = byte(r.IntN(256))
+					}
+					if !seen[string(b)] {
+						seen[string(b)] = true
+						round = append(round, b)
+					}
+				}
+				size := 0
+				for _, b := range round {
+					size += st.footprint(len(b))
+				}
+				first, at := st.reserve(len(round), size, 3)
+				ats := make([]uint64, len(round))
+				for i, b := range round {
+					ats[i] = at
+					at += uint64(st.footprint(len(b)))
+				}
+				parallel(3, func(k int) {
+					for i := len(round) - 1 - k; i >= 0; i -= 3 {
+						st.put(first+uint32(i), ats[i], round[i], st.hash(round[i]))
+					}
+				})
+				all = append(all, round...)
+			}
+			if st.len() != len(all) {
+				t.Fatalf("%d states stored, want %d", st.len(), len(all))
+			}
+			for i, b := range all {
+				if got := st.get(uint32(i)); !bytes.Equal(got, b) {
+					t.Fatalf("get(%d) = %x, want %x", i, got, b)
+				}
+				id, ok := st.lookup(b, st.hash(b))
+				if !ok || (name == "exact" && id != uint32(i)) {
+					t.Fatalf("lookup of state %d: %d, %v", i, id, ok)
+				}
+			}
+		})
+	}
+}
+
+// TestCountsShared adds path counts from several goroutines at once,
+// through the 64-bit limit: the sums are exact.
+func TestCountsShared(t *testing.T) {
+	var src, dst counts
+	src.reset(4)
+	src.small[0], src.small[1], src.small[2] = 1, math.MaxUint64/3, 7
+	src.setBig(3, new(big.Int).Lsh(big.NewInt(1), 70))
+	dst.reset(2)
+	want := []*big.Int{new(big.Int), new(big.Int)}
+	const rounds = 2000
+	for i := range 2 {
+		for j := range 4 {
+			want[i].Add(want[i], new(big.Int).Mul(src.get(j), big.NewInt(rounds*3)))
+		}
+	}
+	parallel(3, func(int) {
+		for range rounds {
+			for i := range 2 {
+				for j := range 4 {
+					dst.addShared(i, &src, j)
+				}
+			}
+		}
+	})
+	for i := range 2 {
+		if got := dst.get(i); got.Cmp(want[i]) != 0 {
+			t.Errorf("count %d = %v, want %v", i, got, want[i])
+		}
+	}
+}
+
+// TestEventPages: pages hold bytes until an event needs more.
+func TestEventPages(t *testing.T) {
+	var p eventPages
+	n := 3<<pageBits + 5
+	for i := range n {
+		v := uint16(i % 200)
+		if i == 2<<pageBits+7 {
+			v = 40000
+		}
+		p.append(v)
+	}
+	for i := range n {
+		want := uint16(i % 200)
+		if i == 2<<pageBits+7 {
+			want = 40000
+		}
+		if got := p.at(i); got != want {
+			t.Fatalf("event %d = %d, want %d", i, got, want)
+		}
+	}
+	if got, want := p.bytes(), int64(5<<pageBits); got != want {
+		t.Errorf("%d bytes, want %d (one wide page of four)", got, want)
 	}
 }

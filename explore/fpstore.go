@@ -89,7 +89,10 @@ func (s *fpStore) get(id uint32) []byte {
 	return s.arena[s.offs[i]:s.offs[i+1]:s.offs[i+1]]
 }
 
-func (s *fpStore) touch(h uint64) uint64 { return s.table[s.slot(h)] }
+// touch reads the slots of both tables.
+func (s *fpStore) touch(h uint64) uint64 {
+	return s.table[s.slot(h)] + s.next[(h>>32)*uint64(len(s.next))>>32]
+}
 
 // probe returns the slot of h in table (where it is, or the empty slot
 // where it would go).

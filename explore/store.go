@@ -27,6 +27,8 @@ type store struct {
 	lens   paged[uint8]  // each state's length, or longLen
 	groups paged[uint64] // each group's offset: chunk<<chunkBits | position
 	end    int           // the end of the last state in the last chunk
+	// chunk is the size of a chunk (chunkSize; tests make it small).
+	chunk int
 }
 
 const (
@@ -37,7 +39,7 @@ const (
 )
 
 func newStore() *store {
-	s := &store{seed: maphash.MakeSeed()}
+	s := &store{seed: maphash.MakeSeed(), chunk: chunkSize}
 	s.table = make([]uint64, 1<<16)
 	return s
 }
@@ -119,12 +121,12 @@ func (s *store) reserve(n, size, nw int) (first uint32, at uint64) {
 	last := len(s.chunks) - 1
 	switch {
 	case last < 0:
-		s.chunks = append(s.chunks, make([]byte, max(1<<16, size)))
+		s.chunks = append(s.chunks, make([]byte, max(min(1<<16, s.chunk), size)))
 		last = 0
 	case s.end+size <= len(s.chunks[last]):
-	case last == 0 && len(s.chunks[0]) < chunkSize && s.end+size <= chunkSize:
+	case last == 0 && len(s.chunks[0]) < s.chunk && s.end+size <= s.chunk:
 		// The first chunk doubles, up to a full chunk.
-		c := make([]byte, max(min(2*len(s.chunks[0]), chunkSize), s.end+size))
+		c := make([]byte, max(min(2*len(s.chunks[0]), s.chunk), s.end+size))
 		copy(c, s.chunks[0][:s.end])
 		s.chunks[0] = c
 	default:
@@ -134,11 +136,11 @@ func (s *store) reserve(n, size, nw int) (first uint32, at uint64) {
 			from = int(s.groups.at(int(first>>groupBits)) & (1<<chunkBits - 1))
 		}
 		part := s.end - from
-		c := make([]byte, max(chunkSize, part+size))
+		c := make([]byte, max(s.chunk, part+size))
 		copy(c, s.chunks[last][from:s.end])
 		s.chunks = append(s.chunks, c)
 		last++
-		if part > 0 || first&(1<<groupBits-1) != 0 {
+		if first&(1<<groupBits-1) != 0 {
 			s.groups.set(int(first>>groupBits), uint64(last)<<chunkBits)
 		}
 		s.end = part
