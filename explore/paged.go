@@ -7,11 +7,20 @@ import "unsafe"
 type paged[T any] struct {
 	pages [][]T
 	n     int
+	// bits is log2 of the page's length; 0 means pageBits.
+	bits uint8
 }
 
 const pageBits = 16
 
 func (p *paged[T]) len() int { return p.n }
+
+func (p *paged[T]) shift() uint {
+	if p.bits == 0 {
+		return pageBits
+	}
+	return uint(p.bits)
+}
 
 func (p *paged[T]) append(v T) {
 	p.extend(p.n + 1)
@@ -19,22 +28,29 @@ func (p *paged[T]) append(v T) {
 }
 
 // extend makes the array n long; set may then fill the new elements, at
-// once for different pages or elements.
+// once for different elements.
 func (p *paged[T]) extend(n int) {
-	for len(p.pages)<<pageBits < n {
-		p.pages = append(p.pages, make([]T, 1<<pageBits))
+	b := p.shift()
+	for len(p.pages)<<b < n {
+		p.pages = append(p.pages, make([]T, 1<<b))
 	}
 	p.n = max(p.n, n)
 }
 
-func (p *paged[T]) set(i int, v T) { p.pages[i>>pageBits][i&(1<<pageBits-1)] = v }
+func (p *paged[T]) set(i int, v T) {
+	b := p.shift()
+	p.pages[i>>b][i&(1<<b-1)] = v
+}
 
-func (p *paged[T]) at(i int) T { return p.pages[i>>pageBits][i&(1<<pageBits-1)] }
+func (p *paged[T]) at(i int) T {
+	b := p.shift()
+	return p.pages[i>>b][i&(1<<b-1)]
+}
 
 // bytes is the memory the pages hold.
 func (p *paged[T]) bytes() int64 {
 	var zero T
-	return int64(len(p.pages)) << pageBits * int64(unsafe.Sizeof(zero))
+	return int64(len(p.pages)) << p.shift() * int64(unsafe.Sizeof(zero))
 }
 
 // eventPages is a paged array of event indices: a page holds bytes until

@@ -40,6 +40,7 @@ const (
 
 func newStore() *store {
 	s := &store{seed: maphash.MakeSeed(), chunk: chunkSize}
+	s.groups.bits = pageBits - groupBits // a page of groups for a page of lengths
 	s.table = make([]uint64, 1<<16)
 	return s
 }
