@@ -677,9 +677,12 @@ func TestStoreRounds(t *testing.T) {
 				s.chunk = 700
 				st = s
 			} else {
-				st = newFPStore()
+				s := newFPStore()
+				s.chunk = 700
+				st = s
 			}
 			seen := map[string]bool{}
+			prev := 0 // the fingerprint store keeps the last two rounds
 			var all [][]byte
 			for len(all) < 20_000 {
 				var round [][]byte
@@ -717,11 +720,31 @@ func TestStoreRounds(t *testing.T) {
 					}
 				})
 				all = append(all, round...)
+				if name == "fingerprint" {
+					for i := prev; i < len(all); i++ {
+						if got := st.get(uint32(i)); !bytes.Equal(got, all[i]) {
+							t.Fatalf("get(%d) = %x, want %x", i, got, all[i])
+						}
+					}
+					for i, b := range round {
+						if id, ok := st.lookup(b, st.hash(b)); !ok || id != first+uint32(i) {
+							t.Fatalf("lookup of state %d of the next level: %d, %v", first+uint32(i), id, ok)
+						}
+					}
+					st.level(first)
+					prev = int(first)
+				}
 			}
 			if st.len() != len(all) {
 				t.Fatalf("%d states stored, want %d", st.len(), len(all))
 			}
 			for i, b := range all {
+				if name != "exact" {
+					if _, ok := st.lookup(b, st.hash(b)); !ok {
+						t.Fatalf("state %d not found", i)
+					}
+					continue
+				}
 				if got := st.get(uint32(i)); !bytes.Equal(got, b) {
 					t.Fatalf("get(%d) = %x, want %x", i, got, b)
 				}

@@ -35,33 +35,28 @@ type stateStore interface {
 	touch(h uint64) uint64
 }
 
-func (s *store) footprint(n int) int { return footprint(n) }
-
 // fpStore keeps 64-bit fingerprints of states (TLC's way): eight bytes a
 // slot, at the risk that two states with the same fingerprint are merged.
 // It keeps no id per state: the search needs the id of a state it finds
 // again only when that state is in the next level (to count paths; an
 // older one only tells that the graph is not layered), so a small table of
 // the next level's fingerprints and ids, emptied at each level, is enough.
-// The encodings of the current and next levels are kept to expand them.
+// The encodings of the current and next levels are kept (in an arena that
+// gives back its chunks as levels pass) to expand them.
 type fpStore struct {
+	arena
 	seed  maphash.Seed
 	table []uint64 // 0 empty, else a fingerprint (never 0)
-	n     int
 	// the next level: fingerprints and ids of the states added since
 	// level was called (from id nextStart), at load at most one half
 	next      []uint64
 	nextIDs   []uint32
 	nextStart int
-	// encodings of the states with ids in [base, n): id base+i is
-	// arena[offs[i]:offs[i+1]]
-	base  uint32
-	arena []byte
-	offs  []uint64
 }
 
 func newFPStore() *fpStore {
-	s := &fpStore{seed: maphash.MakeSeed(), offs: []uint64{0}}
+	s := &fpStore{arena: newArena(), seed: maphash.MakeSeed()}
+	s.chunk = fpChunkSize
 	s.table = make([]uint64, 1<<16)
 	s.next, s.nextIDs = make([]uint64, 1<<10), make([]uint32, 1<<10)
 	return s
@@ -78,15 +73,8 @@ func (s *fpStore) hash(b []byte) uint64 {
 	return h
 }
 
-func (s *fpStore) len() int { return s.n }
-
 func (s *fpStore) bytes() int64 {
-	return int64(cap(s.table))*8 + int64(cap(s.next))*8 + int64(cap(s.nextIDs))*4 + int64(cap(s.arena)) + int64(cap(s.offs))*8
-}
-
-func (s *fpStore) get(id uint32) []byte {
-	i := id - s.base
-	return s.arena[s.offs[i]:s.offs[i+1]:s.offs[i+1]]
+	return int64(cap(s.table))*8 + int64(cap(s.next))*8 + int64(cap(s.nextIDs))*4 + s.arena.bytes()
 }
 
 // touch reads the slots of both tables.
@@ -118,27 +106,16 @@ func (s *fpStore) lookup(_ []byte, h uint64) (uint32, bool) {
 	return ^uint32(0), true
 }
 
-func (s *fpStore) footprint(n int) int { return n }
+func (s *fpStore) footprint(n int) int { return footprint(n) }
 
 func (s *fpStore) reserve(n, size, nw int) (uint32, uint64) {
-	first := uint32(s.n)
-	s.n += n
-	at := uint64(len(s.arena))
-	if len(s.arena)+size > cap(s.arena) {
-		a := make([]byte, len(s.arena), len(s.arena)+size+len(s.arena)/4)
-		copy(a, s.arena)
-		s.arena = a
-	}
-	s.arena = s.arena[:len(s.arena)+size]
-	for range n {
-		s.offs = append(s.offs, 0)
-	}
-	for uint64(s.n)*20 > uint64(len(s.table))*17 {
+	first, at := s.arena.reserve(n, size)
+	for uint64(s.len())*20 > uint64(len(s.table))*17 {
 		old := s.table
 		s.table = make([]uint64, len(old)+len(old)/2)
 		rehash(s.table, nil, old, nil, nw)
 	}
-	for 2*(s.n-s.nextStart) > len(s.next) {
+	for 2*(s.len()-s.nextStart) > len(s.next) {
 		old, oldIDs := s.next, s.nextIDs
 		s.next, s.nextIDs = make([]uint64, 2*len(old)), make([]uint32, 2*len(old))
 		rehash(s.next, s.nextIDs, old, oldIDs, nw)
@@ -148,22 +125,22 @@ func (s *fpStore) reserve(n, size, nw int) (uint32, uint64) {
 
 // put is the exact store's: calls for different ids may run at once.
 func (s *fpStore) put(id uint32, at uint64, b []byte, h uint64) uint64 {
-	end := at + uint64(copy(s.arena[at:], b))
-	s.offs[id-s.base+1] = end
+	at = s.arena.put(id, at, b)
 	claim(s.table, h)
 	s.nextIDs[claim(s.next, h)] = id
-	return end
+	return at
 }
 
-// claim enters h, which table does not hold, at the first free slot of
-// its probe, by compare-and-swap, and returns the slot.
-func claim(table []uint64, h uint64) int {
+// claim enters e, which table does not hold, at the first free slot of
+// its probe (from its top 32 bits), by compare-and-swap, and returns the
+// slot.
+func claim(table []uint64, e uint64) int {
 	n := uint64(len(table))
-	for i := (h >> 32) * n >> 32; ; i++ {
+	for i := (e >> 32) * n >> 32; ; i++ {
 		if i == n {
 			i = 0
 		}
-		if atomic.LoadUint64(&table[i]) == 0 && atomic.CompareAndSwapUint64(&table[i], 0, h) {
+		if atomic.LoadUint64(&table[i]) == 0 && atomic.CompareAndSwapUint64(&table[i], 0, e) {
 			return int(i)
 		}
 	}
@@ -173,40 +150,25 @@ func (s *fpStore) insert(b []byte, h uint64) (uint32, bool) {
 	if id, ok := s.lookup(b, h); ok {
 		return id, false
 	}
-	id, at := s.reserve(1, len(b), 1)
+	id, at := s.reserve(1, footprint(len(b)), 1)
 	s.put(id, at, b, h)
 	return id, true
 }
 
-// level drops the encodings of ids below start (and gives back the
-// memory of a level much wider than the next ones) and empties the table
-// of the next level.
+// fpChunkSize is the size of the fingerprint store's arena chunks: small,
+// so that the memory of passed levels goes back soon.
+const fpChunkSize = 4 << 20
+
+// level gives back the encodings of ids below start and empties the table
+// of the next level, sized for a level as wide as this one.
 func (s *fpStore) level(start uint32) {
-	clear(s.next)
-	s.nextStart = s.n
-	if start <= s.base {
-		return
-	}
-	drop := int(start - s.base)
-	cut := s.offs[drop]
-	keep := s.arena[cut:]
-	if cap(s.arena) > 4*len(keep)+1<<16 {
-		s.arena = make([]byte, len(keep), 2*len(keep))
-		copy(s.arena, keep)
+	s.arena.drop(start)
+	size := max(1<<10, 2*(s.len()-int(start)))
+	if size <= len(s.next) && len(s.next) <= 2*size {
+		clear(s.next)
 	} else {
-		s.arena = append(s.arena[:0], keep...)
+		s.next, s.nextIDs = nil, nil // give them back before making the new ones
+		s.next, s.nextIDs = make([]uint64, size), make([]uint32, size)
 	}
-	offs := s.offs[drop:]
-	for i := range offs {
-		offs[i] -= cut
-	}
-	if cap(s.offs) > 4*len(offs)+1<<10 {
-		s.offs = append(make([]uint64, 0, 2*len(offs)), offs...)
-	} else {
-		s.offs = append(s.offs[:0], offs...)
-	}
-	if len(s.next) > 4*(s.n-int(start))+1<<10 {
-		s.next, s.nextIDs = make([]uint64, len(s.next)/4), make([]uint32, len(s.next)/4)
-	}
-	s.base = start
+	s.nextStart = s.len()
 }

@@ -47,10 +47,23 @@ func (p *paged[T]) at(i int) T {
 	return p.pages[i>>b][i&(1<<b-1)]
 }
 
+// drop gives back the pages that only hold elements below i.
+func (p *paged[T]) drop(i int) {
+	for k := range i >> p.shift() {
+		p.pages[k] = nil
+	}
+}
+
 // bytes is the memory the pages hold.
 func (p *paged[T]) bytes() int64 {
 	var zero T
-	return int64(len(p.pages)) << p.shift() * int64(unsafe.Sizeof(zero))
+	n := 0
+	for _, pg := range p.pages {
+		if pg != nil {
+			n++
+		}
+	}
+	return int64(n) << p.shift() * int64(unsafe.Sizeof(zero))
 }
 
 // eventPages is a paged array of event indices: a page holds bytes until

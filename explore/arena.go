@@ -1,0 +1,160 @@
+package explore
+
+import "encoding/binary"
+
+// arena keeps encoded states in id order, in chunks of 64 MB, without an
+// offset per state: states lie in groups of 16 (ids 16g to 16g+15) that
+// are never split between chunks, and the arena keeps each group's offset
+// and each state's length in a byte (longLen: the length is a uvarint in
+// the chunk, before the state). A state is found by adding up the lengths
+// of at most 15 states before it in its group: about 1.5 bytes a state
+// where offsets would take five or eight.
+//
+// States are added a round at a time: reserve makes room for the round,
+// whose states then lie one after another from one offset, and put stores
+// each (at once for different states). drop gives back the memory of the
+// states below an id, for a store that keeps only the last levels.
+type arena struct {
+	chunks [][]byte      // nil once dropped
+	lens   paged[uint8]  // each state's length, or longLen
+	groups paged[uint64] // each group's offset: chunk<<chunkBits | position
+	end    int           // the end of the last state in the last chunk
+	// chunk is the size of a chunk (chunkSize; tests make it small).
+	chunk int
+}
+
+const (
+	chunkSize = 1 << 26 // 64 MB
+	chunkBits = 32      // an offset's position bits: a chunk larger than chunkSize holds a round larger than one
+	groupBits = 4       // 16 states a group
+	longLen   = 255
+)
+
+func newArena() arena {
+	a := arena{chunk: chunkSize}
+	a.groups.bits = pageBits - groupBits // a page of groups for a page of lengths
+	return a
+}
+
+func (a *arena) len() int { return a.lens.len() }
+
+// footprint is the room a state of n bytes takes in the arena.
+func footprint(n int) int {
+	if n < longLen {
+		return n
+	}
+	return n + uvarintLen(uint64(n))
+}
+
+func uvarintLen(x uint64) int {
+	n := 1
+	for ; x >= 0x80; x >>= 7 {
+		n++
+	}
+	return n
+}
+
+func (a *arena) get(id uint32) []byte {
+	g := a.groups.at(int(id >> groupBits))
+	c := a.chunks[g>>chunkBits]
+	pos := int(g & (1<<chunkBits - 1))
+	page := a.lens.pages[id>>pageBits]
+	i := int(id & (1<<pageBits - 1))
+	for j := i &^ (1<<groupBits - 1); j < i; j++ {
+		if l := page[j]; l != longLen {
+			pos += int(l)
+		} else {
+			n, k := binary.Uvarint(c[pos:])
+			pos += k + int(n)
+		}
+	}
+	if l := int(page[i]); l != longLen {
+		return c[pos : pos+l : pos+l]
+	}
+	n, k := binary.Uvarint(c[pos:])
+	pos += k
+	return c[pos : pos+int(n) : pos+int(n)]
+}
+
+// bytes is the memory the arena holds.
+func (a *arena) bytes() int64 {
+	b := a.lens.bytes() + a.groups.bytes()
+	for i, c := range a.chunks {
+		if i == len(a.chunks)-1 && i > 0 {
+			b += int64(a.end) // the rest of a fresh chunk is untouched memory
+		} else {
+			b += int64(cap(c))
+		}
+	}
+	return b
+}
+
+// reserve makes room for n new states taking size bytes (their
+// footprints) in all. It returns their first id and the offset of the
+// first; put stores each.
+func (a *arena) reserve(n, size int) (first uint32, at uint64) {
+	first = uint32(a.len())
+	last := len(a.chunks) - 1
+	switch {
+	case last < 0:
+		a.chunks = append(a.chunks, make([]byte, max(min(1<<16, a.chunk), size)))
+		last = 0
+	case a.end+size <= len(a.chunks[last]):
+	case last == 0 && len(a.chunks[0]) < a.chunk && a.end+size <= a.chunk:
+		// The first chunk doubles, up to a full chunk.
+		c := make([]byte, max(min(2*len(a.chunks[0]), a.chunk), a.end+size))
+		copy(c, a.chunks[0][:a.end])
+		a.chunks[0] = c
+	default:
+		// A new chunk, where the last group moves if it is not full.
+		from := a.end
+		if first&(1<<groupBits-1) != 0 {
+			from = int(a.groups.at(int(first>>groupBits)) & (1<<chunkBits - 1))
+		}
+		part := a.end - from
+		c := make([]byte, max(a.chunk, part+size))
+		copy(c, a.chunks[last][from:a.end])
+		a.chunks = append(a.chunks, c)
+		last++
+		if first&(1<<groupBits-1) != 0 {
+			a.groups.set(int(first>>groupBits), uint64(last)<<chunkBits)
+		}
+		a.end = part
+	}
+	at = uint64(last)<<chunkBits | uint64(a.end)
+	a.end += size
+	a.lens.extend(int(first) + n)
+	a.groups.extend((int(first) + n + 1<<groupBits - 1) >> groupBits)
+	return first, at
+}
+
+// put stores the reserved state id, b, at offset at, and returns the
+// offset of the next state. Calls for different ids may run at once.
+func (a *arena) put(id uint32, at uint64, b []byte) uint64 {
+	if id&(1<<groupBits-1) == 0 {
+		a.groups.set(int(id>>groupBits), at)
+	}
+	c := a.chunks[at>>chunkBits]
+	pos := int(at & (1<<chunkBits - 1))
+	if len(b) < longLen {
+		a.lens.set(int(id), uint8(len(b)))
+	} else {
+		a.lens.set(int(id), longLen)
+		pos += binary.PutUvarint(c[pos:], uint64(len(b)))
+	}
+	pos += copy(c[pos:], b)
+	return at&^(1<<chunkBits-1) | uint64(pos)
+}
+
+// drop gives back the chunks and pages that only hold states below id.
+func (a *arena) drop(id uint32) {
+	g := id >> groupBits
+	if int(g) >= a.groups.len() {
+		return
+	}
+	for k := range a.groups.at(int(g)) >> chunkBits {
+		a.chunks[k] = nil
+	}
+	a.lens.drop(int(g << groupBits))
+	a.groups.drop(int(g))
+}
