@@ -139,26 +139,36 @@ func TestWorkersIdentical(t *testing.T) {
 	}
 }
 
+// rapidLimit bounds the searches of the rapid comparisons.
+var rapidLimit = explore.Options{MaxStates: 20_000}
+
+// drawChecked draws an algorithm among algs and a configuration (o with
+// that algorithm), builds it and checks it in full within rapidLimit; it
+// skips the draw when the space is larger.
+func drawChecked(rt *rapid.T, algs []string, o modeltest.Options) (*model.System, *Report) {
+	o.Algorithm = rapid.SampledFrom(algs).Draw(rt, "algorithm")
+	cfg := modeltest.Config(o).Draw(rt, "config")
+	modeltest.Log(rt, cfg)
+	sys, err := algorithms.Build(cfg)
+	if err != nil {
+		rt.Fatalf("generated config does not build: %v", err)
+	}
+	full, err := Check(context.Background(), sys, Options{Explore: rapidLimit})
+	if err != nil {
+		rt.Fatal(err)
+	}
+	if full.Stopped != "" {
+		rt.Skip("too large")
+	}
+	return sys, full
+}
+
 // TestReductionKeepsOutcomeRapid: the same on random banks, for
 // Chandy–Lamport and every broken variant.
 func TestReductionKeepsOutcomeRapid(t *testing.T) {
-	algs := []string{"chandy-lamport", "no-channel-state", "late-markers", "stop-all-on-marker", "no-forward", "lai-yang", "lai-yang-no-turn-red"}
 	rapid.Check(t, func(rt *rapid.T) {
-		alg := rapid.SampledFrom(algs).Draw(rt, "algorithm")
-		cfg := modeltest.Config(modeltest.Options{MaxNodes: 3, MaxSnapshots: 2, MaxBalance: 3, MaxSends: 1, Algorithm: alg}).Draw(rt, "config")
-		sys, err := algorithms.Build(cfg)
-		if err != nil {
-			rt.Fatalf("generated config does not build: %v", err)
-		}
-		limit := explore.Options{MaxStates: 20_000}
-		full, err := Check(context.Background(), sys, Options{Explore: limit})
-		if err != nil {
-			rt.Fatal(err)
-		}
-		if full.Stopped != "" {
-			rt.Skip("too large")
-		}
-		por, err := Check(context.Background(), sys, Options{Explore: limit, Reduce: true})
+		sys, full := drawChecked(rt, algorithms.Names(), modeltest.Options{MaxNodes: 3, MaxSnapshots: 2, MaxBalance: 3, MaxSends: 1})
+		por, err := Check(context.Background(), sys, Options{Explore: rapidLimit, Reduce: true})
 		if err != nil {
 			rt.Fatal(err)
 		}

@@ -111,23 +111,9 @@ func TestSymmetryKeepsOutcome(t *testing.T) {
 // every built-in algorithm.
 func TestSymmetryKeepsOutcomeRapid(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		alg := rapid.SampledFrom(algorithms.Names()).Draw(rt, "algorithm")
-		cfg := modeltest.Config(modeltest.Options{MaxNodes: 4, MaxSnapshots: 2, MaxBalance: 3, MaxSends: 1, Symmetric: true, Algorithm: alg}).Draw(rt, "config")
-		modeltest.Log(rt, cfg)
-		sys, err := algorithms.Build(cfg)
-		if err != nil {
-			rt.Fatalf("generated config does not build: %v", err)
-		}
-		limit := explore.Options{MaxStates: 20_000}
-		full, err := Check(context.Background(), sys, Options{Explore: limit})
-		if err != nil {
-			rt.Fatal(err)
-		}
-		if full.Stopped != "" {
-			rt.Skip("too large")
-		}
+		sys, full := drawChecked(rt, algorithms.Names(), modeltest.Options{MaxNodes: 4, MaxSnapshots: 2, MaxBalance: 3, MaxSends: 1, Symmetric: true})
 		for _, por := range []bool{false, true} {
-			sym, err := Check(context.Background(), sys, Options{Explore: limit, Symmetry: true, Reduce: por})
+			sym, err := Check(context.Background(), sys, Options{Explore: rapidLimit, Symmetry: true, Reduce: por})
 			if err != nil {
 				rt.Fatal(err)
 			}
