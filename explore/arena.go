@@ -113,6 +113,7 @@ func (a *arena) reserve(n, size int) (first uint32, at uint64) {
 		}
 		part := a.end - from
 		c := make([]byte, max(a.chunk, part+size))
+		populate(c)
 		copy(c, a.chunks[last][from:a.end])
 		a.chunks = append(a.chunks, c)
 		last++

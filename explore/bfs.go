@@ -10,7 +10,7 @@ import (
 
 // The breadth-first search expands states in rounds of a few thousand
 // states of one level, cut into segments of consecutive states. Each
-// round has five phases, all but the fourth run by every worker:
+// round has five phases, all but the last run by every worker:
 //
 //  1. Expansion: the workers take the segments one after another as they
 //     become free. For each state of a segment a worker generates the
@@ -25,21 +25,24 @@ import (
 //     through each shard in candidate order, so which occurrence is first
 //     depends neither on the number of workers nor on the schedule. It
 //     also counts each segment's first occurrences and their bytes.
-//  3. Storing: the first occurrences get ids in candidate order, as a
-//     sequential search would give them: a segment's from the number of
-//     first occurrences before it. So each worker stores a segment's new
-//     states (bytes, table slot, parent and event) on its own. Where a
-//     state lands in the table may depend on the schedule; its id does
-//     not.
-//  4. Counting: each transition adds the paths to its source to the paths
-//     to its target (counts of the next level, added by compare-and-swap:
-//     sums do not depend on their order), and the transitions are counted.
+//  3. Storing and counting: the first occurrences get ids in candidate
+//     order, as a sequential search would give them: a segment's from the
+//     number of first occurrences before it. So each worker stores a
+//     segment's new states (bytes, table slot, parent and event) on its
+//     own. Where a state lands in the table may depend on the schedule;
+//     its id does not. It also counts the segment's transitions and adds,
+//     for each, the paths to its source to the paths to its target (the
+//     next level's counts, added by compare-and-swap: sums do not depend
+//     on their order), but for the transitions to later occurrences of
+//     new states, whose targets' ids may come from another segment.
+//  4. Counting those, one goroutine per shard of phase two.
 //  5. Findings, on one goroutine in candidate order: terminal states and
-//     what the checks reported, the few candidates that have any.
+//     what the checks reported (the few candidates that have any).
 //
 // So the figures, ids, findings and counterexamples are the same for any
 // number of workers. Only deciding how many states a round adds (and
-// where the state limit cuts it) and phase five are sequential.
+// where the state limit cuts it), growing the table and phase five are
+// sequential.
 
 const (
 	roundStates   = 4096 // states per worker per round
@@ -196,6 +199,9 @@ func (w *worker) expand(g *segment, lo, hi uint32, probe bool, nshards int) {
 // one shard: open addressing, each slot 0 or 1 + (segment<<32 | index).
 type deduper struct {
 	table []uint64
+	// dups are the later occurrences, 1 + (segment<<32 | index), in
+	// candidate order.
+	dups []uint64
 }
 
 // run marks, in shard k, every occurrence of a new state after the first
@@ -216,6 +222,7 @@ func (d *deduper) run(segs []*segment, k int, st stateStore) {
 		d.table = make([]uint64, size)
 	}
 	mask := uint64(size - 1)
+	d.dups = d.dups[:0]
 	for si, g := range segs {
 		news, bytes := 0, 0
 		for _, i := range g.shards[k] {
@@ -233,6 +240,7 @@ func (d *deduper) run(segs []*segment, k int, st stateStore) {
 				f := &segs[fs].cands[fi]
 				if f.hash == c.hash && equal(segs[fs].bytesOf(f), g.bytesOf(c)) {
 					c.dupS, c.dupI = fs, fi
+					d.dups = append(d.dups, 1+(uint64(si)<<32|uint64(i)))
 					break
 				}
 			}
@@ -243,22 +251,11 @@ func (d *deduper) run(segs []*segment, k int, st stateStore) {
 
 func equal(a, b []byte) bool { return bytes.Equal(a, b) }
 
-// store runs phase three on g.
-func (g *segment) store(st stateStore, t tree) {
-	id, at := g.first, g.at
-	for i := range g.limit {
-		if c := &g.cands[i]; g.isNew(c) {
-			c.id = id
-			at = st.put(id, at, g.bytesOf(c), c.hash)
-			t.set(id, c.from, uint16(c.event))
-			id++
-		}
-	}
-}
-
-// count runs phase four on g.
-func (g *segment) count(round []*segment, cur, next *counts, levelStart, levelEnd uint32, layered bool) {
+// store runs phase three on g, and counts the paths along its transitions
+// but those to later occurrences of new states (phase four).
+func (g *segment) store(st stateStore, t tree, cur, next *counts, levelStart, levelEnd uint32, layered bool) {
 	g.transitions, g.unlayered = 0, false
+	id, at := g.first, g.at
 	for i := range g.limit {
 		c := &g.cands[i]
 		if c.event < 0 {
@@ -266,8 +263,15 @@ func (g *segment) count(round []*segment, cur, next *counts, levelStart, levelEn
 		}
 		g.transitions++
 		nid := c.id
-		if !c.found && c.dupS >= 0 {
-			nid = round[c.dupS].cands[c.dupI].id
+		switch {
+		case c.found:
+		case c.dupS >= 0:
+			continue
+		default:
+			c.id, nid = id, id
+			at = st.put(id, at, g.bytesOf(c), c.hash)
+			t.set(id, c.from, uint16(c.event))
+			id++
 		}
 		switch {
 		case nid == ^uint32(0) || nid < levelEnd:
@@ -275,6 +279,21 @@ func (g *segment) count(round []*segment, cur, next *counts, levelStart, levelEn
 		case layered:
 			next.addShared(int(nid-levelEnd), cur, int(c.from-levelStart))
 		}
+	}
+}
+
+// count runs phase four on the later occurrences of new states in one
+// shard: they are in the next level.
+func (d *deduper) count(round []*segment, cur, next *counts, levelStart, levelEnd uint32) {
+	for _, e := range d.dups {
+		g := round[(e-1)>>32]
+		i := int(uint32(e - 1))
+		if i >= g.limit {
+			continue
+		}
+		c := &g.cands[i]
+		nid := round[c.dupS].cands[c.dupI].id
+		next.addShared(int(nid-levelEnd), cur, int(c.from-levelStart))
 	}
 }
 
@@ -418,16 +437,18 @@ func (s *search) bfs() {
 				at += uint64(g.size[k])
 			}
 		}
-		eachSegment(nw, nseg, func(_, i int) { round[i].store(s.st, s.tree) })
+		next.ensure(s.st.len() - int(levelEnd))
+		eachSegment(nw, nseg, func(_, i int) {
+			round[i].store(s.st, s.tree, cur, next, levelStart, levelEnd, layered)
+		})
 		if err := s.tree.flush(); err != nil {
 			s.err = err
 			return
 		}
 		// Phase four.
-		next.ensure(s.st.len() - int(levelEnd))
-		eachSegment(nw, nseg, func(_, i int) {
-			round[i].count(round, cur, next, levelStart, levelEnd, layered)
-		})
+		if layered {
+			parallel(nw, func(k int) { workers[k].dedup.count(round, cur, next, levelStart, levelEnd) })
+		}
 		// Phase five.
 		for _, g := range round {
 			s.res.Transitions += g.transitions

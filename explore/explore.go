@@ -70,7 +70,9 @@ type Options struct {
 	NewSpace func() Space
 	// Fingerprints stores 64-bit fingerprints instead of whole states
 	// (breadth-first only): far less memory, at a small risk of merging two
-	// different states (Result.CollisionProbability).
+	// different states (Result.CollisionProbability). The search tree
+	// (each state's parent and event, to rebuild paths) then goes to a
+	// temporary file (os.CreateTemp, removed when Run returns).
 	Fingerprints bool
 	// MaxMemory stops the search (incomplete) when the process's memory
 	// (what the Go runtime holds from the system), or the store and the

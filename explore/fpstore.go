@@ -62,7 +62,7 @@ func newFPStore() *fpStore {
 	return s
 }
 
-// slot and next probe as in the exact store: any table size, growth by half.
+// slot probes as in the exact store: any table size, growth by half.
 func (s *fpStore) slot(h uint64) int { return int((h >> 32) * uint64(len(s.table)) >> 32) }
 
 func (s *fpStore) hash(b []byte) uint64 {
@@ -113,6 +113,7 @@ func (s *fpStore) reserve(n, size, nw int) (uint32, uint64) {
 	for uint64(s.len())*20 > uint64(len(s.table))*17 {
 		old := s.table
 		s.table = make([]uint64, len(old)+len(old)/2)
+		populate(s.table)
 		rehash(s.table, nil, old, nil, nw)
 	}
 	for 2*(s.len()-s.nextStart) > len(s.next) {
