@@ -158,7 +158,16 @@ func (n *Node) SetReg(k int, v int64) {
 	n.st.Regs[n.i*n.sys.regs+k] = v
 }
 
-func (n *Node) rec(s int) *Record { return &n.st.Rec[s*len(n.sys.Topo.Nodes)+n.i] }
+func (n *Node) rec(s int) *Record {
+	n.checkSnap(s)
+	return &n.st.Rec[s*len(n.sys.Topo.Nodes)+n.i]
+}
+
+func (n *Node) checkSnap(s int) {
+	if uint(s) >= uint(len(n.sys.Topo.Snapshots)) {
+		n.fail("snapshot %d does not exist (there are %d)", s, len(n.sys.Topo.Snapshots))
+	}
+}
 
 // Recorded reports whether the node has recorded snapshot s.
 func (n *Node) Recorded(s int) bool { return n.rec(s).Recorded }
@@ -200,6 +209,7 @@ func (n *Node) checkIn(ch int) {
 
 // Recording reports whether incoming channel ch is being recorded for s.
 func (n *Node) Recording(s, ch int) bool {
+	n.checkSnap(s)
 	n.checkIn(ch)
 	return n.st.Recording[s*len(n.sys.Topo.Chans)+ch]
 }
@@ -215,6 +225,7 @@ func (n *Node) StartRecording(s, ch int) {
 
 // StopRecording stops recording incoming channel ch for snapshot s.
 func (n *Node) StopRecording(s, ch int) {
+	n.checkSnap(s)
 	n.checkIn(ch)
 	n.st.Recording[s*len(n.sys.Topo.Chans)+ch] = false
 }
@@ -226,6 +237,7 @@ func (n *Node) RecordMessage(s int) {
 	if n.cur == nil {
 		n.fail("RecordMessage outside OnTransfer")
 	}
+	n.checkSnap(s)
 	if n.recMsg&(1<<s) != 0 {
 		n.fail("records the same transfer twice for snapshot %s", n.sys.Topo.Snapshots[s])
 	}
@@ -243,5 +255,6 @@ func (n *Node) SendControl(ch, s int, payload int32) {
 	if ch < 0 || ch >= len(n.sys.Topo.Chans) || n.sys.Topo.Chans[ch].From != n.i {
 		n.fail("channel %d is not one of its outgoing channels", ch)
 	}
+	n.checkSnap(s)
 	n.sys.push(n.st, ch, Message{Control: true, Snap: uint8(s), Amount: payload})
 }

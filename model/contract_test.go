@@ -34,6 +34,9 @@ func TestContractBreaches(t *testing.T) {
 		{"control-on-incoming", "is not one of its outgoing channels", func(n *model.Node) { n.Record(0); n.SendControl(n.In()[0], 0, 0) }},
 		{"record-outgoing", "is not one of its incoming channels", func(n *model.Node) { n.Record(0); n.StartRecording(0, n.Out()[0]) }},
 		{"message-outside-transfer", "RecordMessage outside OnTransfer", func(n *model.Node) { n.Record(0); n.RecordMessage(0) }},
+		{"control-of-no-snapshot", "snapshot 16 does not exist (there are 1)", func(n *model.Node) { n.Record(0); n.SendControl(n.Out()[0], 16, 0) }},
+		{"record-no-snapshot", "snapshot 1 does not exist", func(n *model.Node) { n.Record(0); n.Record(1) }},
+		{"recording-no-snapshot", "snapshot -1 does not exist", func(n *model.Node) { n.Record(0); n.Recording(-1, n.In()[0]) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, err := model.ParseConfig([]byte(`{"nodes": [{"id": "a", "balance": 1}, {"id": "b", "balance": 1}],

@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sync"
 )
 
@@ -82,8 +83,8 @@ func (s *System) SymmetryNote() string {
 }
 
 // symmetries finds the renamings by backtracking over node assignments that
-// keep balances, channels and initiators, then checks scripts and the
-// initial state.
+// keep balances, channels, initiators, scripts and money in flight, then
+// checks the whole initial state.
 func (s *System) symmetries() ([]Renaming, string) {
 	if _, ok := s.alg.(Symmetric); !ok {
 		return nil, s.alg.Name() + " does not implement model.Symmetric"
@@ -96,9 +97,10 @@ func (s *System) symmetries() ([]Renaming, string) {
 	perm := make([]int, n)
 	used := make([]bool, n)
 	var scratch State
+	steps := 0
 	var rec func(i int)
 	rec = func(i int) {
-		if len(out) > MaxRenamings {
+		if steps++; len(out) > MaxRenamings || steps > maxRenamingSteps {
 			return
 		}
 		if i == n {
@@ -136,6 +138,19 @@ func (s *System) symmetries() ([]Renaming, string) {
 					ok = false
 				}
 			}
+			// Scripts and money in flight, as far as both ends are assigned.
+			perm[i] = v
+			for a := 0; a <= i && ok && s.script != nil; a++ {
+				ok = s.scriptsMatch(perm, a, i)
+			}
+			for a := 0; a < i && ok; a++ {
+				if c := t.ChannelIndex(a, i); c >= 0 && !slices.Equal(init.Chans[c], init.Chans[t.ChannelIndex(perm[a], v)]) {
+					ok = false
+				}
+				if c := t.ChannelIndex(i, a); c >= 0 && !slices.Equal(init.Chans[c], init.Chans[t.ChannelIndex(v, perm[a])]) {
+					ok = false
+				}
+			}
 			if !ok {
 				continue
 			}
@@ -146,12 +161,37 @@ func (s *System) symmetries() ([]Renaming, string) {
 	}
 	rec(0)
 	switch {
+	case steps > maxRenamingSteps:
+		return nil, fmt.Sprintf("the search for renamings gave up after %d steps", maxRenamingSteps)
 	case len(out) > MaxRenamings:
 		return nil, fmt.Sprintf("more than %d renamings of nodes map this bank to itself; canonical states would cost more than they save", MaxRenamings)
 	case len(out) == 0:
 		return nil, "no renaming of nodes maps this bank to itself"
 	}
 	return out, ""
+}
+
+// maxRenamingSteps bounds the search for renamings (node assignments
+// tried), which is a graph-matching problem and can take exponential time.
+const maxRenamingSteps = 1_000_000
+
+// scriptsMatch reports whether node a's script is perm[a]'s, comparing the
+// targets of sends only where they are assigned (nodes up to upto).
+func (s *System) scriptsMatch(perm []int, a, upto int) bool {
+	t := &s.Topo
+	x, y := s.script[a], s.script[perm[a]]
+	if len(x) != len(y) {
+		return false
+	}
+	for k := range x {
+		if x[k].kind != y[k].kind || x[k].amount != y[k].amount || x[k].snap != y[k].snap {
+			return false
+		}
+		if to := t.Chans[x[k].ch].To; x[k].kind == stepSend && to <= upto && t.Chans[y[k].ch].To != perm[to] {
+			return false
+		}
+	}
+	return true
 }
 
 // renaming completes perm (a node assignment that keeps channels) into a

@@ -320,6 +320,8 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 					return err
 				}
 				snap.SnapshotValue, last = RecordedValue(sys, st, sn), st
+			} else if evs, err = sp.sameValue(evs, st, last, sn); err != nil {
+				return err
 			}
 			snap.Executions = append(snap.Executions, evs)
 		}
@@ -659,6 +661,24 @@ func renameExecution(sys *model.System, r *model.Renaming, evs []model.Event) ([
 		}
 	}
 	return out, nil
+}
+
+// sameValue returns execution evs, which ends in st, renamed if need be so
+// that it records in snapshot sn the value that state want holds: under
+// symmetry reduction two paths to one finding may end at different
+// renamings of the value.
+func (s *space) sameValue(evs []model.Event, st, want *model.State, sn int) ([]model.Event, error) {
+	key := valueKey(nil, s.sys, want, sn)
+	if bytes.Equal(valueKey(nil, s.sys, st, sn), key) {
+		return evs, nil
+	}
+	for r := range s.rens {
+		s.sys.Rename(&s.rens[r], st, &s.ren)
+		if bytes.Equal(valueKey(nil, s.sys, &s.ren, sn), key) {
+			return renameExecution(s.sys, &s.rens[r], evs)
+		}
+	}
+	return nil, errors.New("internal error: an execution records no renaming of its snapshot's value")
 }
 
 // snapshotWithKey is the snapshot, among those completed in st, whose

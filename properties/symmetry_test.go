@@ -90,12 +90,12 @@ func TestSymmetryKeepsOutcome(t *testing.T) {
 				t.Skipf("more than %d states", limit.MaxStates)
 			}
 			tested++
-			sym := check(t, sys, Options{Explore: limit, Symmetry: true})
+			sym := check(t, sys, Options{Explore: limit, Symmetry: true, Witnesses: 3})
 			sameUnderSymmetry(t, sys, "symmetry", full, sym, true)
 			if sym.States >= full.States || sym.Renamings != len(sys.Symmetries()) || sym.Reduction != "symmetry" {
 				t.Errorf("symmetry: %d states (full %d), %d renamings, reduction %q", sym.States, full.States, sym.Renamings, sym.Reduction)
 			}
-			both := check(t, sys, Options{Explore: limit, Symmetry: true, Reduce: true})
+			both := check(t, sys, Options{Explore: limit, Symmetry: true, Reduce: true, Witnesses: 3})
 			sameUnderSymmetry(t, sys, "por+symmetry", full, both, false)
 			dfs := check(t, sys, Options{Explore: explore.Options{MaxStates: limit.MaxStates, Strategy: explore.DFS}, Symmetry: true})
 			sameUnderSymmetry(t, sys, "dfs+symmetry", full, dfs, false)
@@ -113,7 +113,7 @@ func TestSymmetryKeepsOutcomeRapid(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		sys, full := drawChecked(rt, algorithms.Names(), modeltest.Options{MaxNodes: 4, MaxSnapshots: 2, MaxBalance: 3, MaxSends: 1, Symmetric: true})
 		for _, por := range []bool{false, true} {
-			sym, err := Check(context.Background(), sys, Options{Explore: rapidLimit, Symmetry: true, Reduce: por})
+			sym, err := Check(context.Background(), sys, Options{Explore: rapidLimit, Symmetry: true, Reduce: por, Witnesses: 3})
 			if err != nil {
 				rt.Fatal(err)
 			}
