@@ -90,9 +90,9 @@ func (a *arena) bytes() int64 {
 }
 
 // reserve makes room for n new states taking size bytes (their
-// footprints) in all. It returns their first id and the offset of the
-// first; put stores each.
-func (a *arena) reserve(n, size int) (first uint32, at uint64) {
+// footprints) in all (a new chunk is populated on nw goroutines). It
+// returns their first id and the offset of the first; put stores each.
+func (a *arena) reserve(n, size, nw int) (first uint32, at uint64) {
 	first = uint32(a.len())
 	last := len(a.chunks) - 1
 	switch {
@@ -113,7 +113,7 @@ func (a *arena) reserve(n, size int) (first uint32, at uint64) {
 		}
 		part := a.end - from
 		c := make([]byte, max(a.chunk, part+size))
-		populate(c)
+		populate(c, nw)
 		copy(c, a.chunks[last][from:a.end])
 		a.chunks = append(a.chunks, c)
 		last++

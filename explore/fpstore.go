@@ -109,11 +109,11 @@ func (s *fpStore) lookup(_ []byte, h uint64) (uint32, bool) {
 func (s *fpStore) footprint(n int) int { return footprint(n) }
 
 func (s *fpStore) reserve(n, size, nw int) (uint32, uint64) {
-	first, at := s.arena.reserve(n, size)
+	first, at := s.arena.reserve(n, size, nw)
 	for uint64(s.len())*20 > uint64(len(s.table))*17 {
 		old := s.table
 		s.table = make([]uint64, len(old)+len(old)/2)
-		populate(s.table)
+		populate(s.table, nw)
 		rehash(s.table, nil, old, nil, nw)
 	}
 	for 2*(s.len()-s.nextStart) > len(s.next) {
