@@ -89,7 +89,7 @@ type segment struct {
 	// the new states' first id and offset in the store (phase three)
 	first uint32
 	at    uint64
-	// phase four's results
+	// phase three's figures
 	transitions int64
 	unlayered   bool
 }
@@ -224,7 +224,7 @@ func (d *deduper) run(segs []*segment, k int, st stateStore) {
 	mask := uint64(size - 1)
 	d.dups = d.dups[:0]
 	for si, g := range segs {
-		news, bytes := 0, 0
+		news, footprints := 0, 0
 		for _, i := range g.shards[k] {
 			c := &g.cands[i]
 			c.dupS = -1
@@ -233,23 +233,21 @@ func (d *deduper) run(segs []*segment, k int, st stateStore) {
 				if e == 0 {
 					d.table[j] = 1 + (uint64(si)<<32 | uint64(i))
 					news++
-					bytes += st.footprint(int(c.n))
+					footprints += st.footprint(int(c.n))
 					break
 				}
 				fs, fi := int32((e-1)>>32), int32(uint32(e-1))
 				f := &segs[fs].cands[fi]
-				if f.hash == c.hash && equal(segs[fs].bytesOf(f), g.bytesOf(c)) {
+				if f.hash == c.hash && bytes.Equal(segs[fs].bytesOf(f), g.bytesOf(c)) {
 					c.dupS, c.dupI = fs, fi
 					d.dups = append(d.dups, 1+(uint64(si)<<32|uint64(i)))
 					break
 				}
 			}
 		}
-		g.news[k], g.size[k] = news, bytes
+		g.news[k], g.size[k] = news, footprints
 	}
 }
-
-func equal(a, b []byte) bool { return bytes.Equal(a, b) }
 
 // store runs phase three on g, and counts the paths along its transitions
 // but those to later occurrences of new states (phase four).
