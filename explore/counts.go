@@ -3,6 +3,7 @@ package explore
 import (
 	"math"
 	"math/big"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -29,8 +30,9 @@ func (c *counts) reset(n int) {
 }
 
 func (c *counts) ensure(n int) {
-	for len(c.small) < n {
-		c.small = append(c.small, 0)
+	if m := len(c.small); m < n {
+		c.small = slices.Grow(c.small, n-m)[:n]
+		clear(c.small[m:])
 	}
 }
 
