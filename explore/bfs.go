@@ -45,8 +45,8 @@ import (
 // sequential.
 
 const (
-	roundStates   = 4096 // states per worker per round
-	segmentStates = 256  // states per segment
+	roundStates   = 8192 // states per worker per round
+	segmentStates = 64   // states per segment
 )
 
 // candidate is one transition found by a worker (or, with event < 0, a
