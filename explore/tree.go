@@ -83,7 +83,7 @@ func newFileTree() (*fileTree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("explore: temporary file for the search tree: %w", err)
 	}
-	return &fileTree{f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
+	return &fileTree{f: f, w: bufio.NewWriterSize(f, 1<<16)}, nil
 }
 
 func (t *fileTree) extend(n int, _ uint16) {
