@@ -64,7 +64,8 @@ type Options struct {
 	Progress      func(Stats)
 	ProgressEvery time.Duration
 	// Workers is how many goroutines expand states in a breadth-first
-	// search (0 or 1: one). Results are identical for every number.
+	// search (0 or 1: one). Results are identical for every number (the
+	// memory the store holds aside: rounds are larger with more workers).
 	// NewSpace must then give each extra worker its own Space.
 	Workers  int
 	NewSpace func() Space
