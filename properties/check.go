@@ -572,29 +572,19 @@ func followCanonicalPath(sys *model.System, ex *model.Expander, path []int) ([]m
 		e := events[i]
 		next.CopyFrom(cs)
 		sys.Apply(&next, e)
-		want = renamedEncoding(sys, r, &next, &ren, want[:0])
-		found := false
-		for _, f := range sys.Events(st) {
-			if !mapsTo(r, e, f) {
-				continue
-			}
-			cand.CopyFrom(st)
-			done := sys.Apply(&cand, f)
-			if enc = cand.Encode(enc[:0]); bytes.Equal(enc, want) {
-				evs, completed, found = append(evs, f), done, true
-				st.CopyFrom(&cand)
-				break
-			}
-		}
-		if !found {
+		f, ok := renamedEvent(sys, r, e, st, &next, &cand, &ren)
+		if !ok {
 			return nil, nil, 0, fmt.Errorf("internal error: path step %d has no renamed counterpart", k)
 		}
+		completed = sys.Apply(st, f)
+		evs = append(evs, f)
 		if err := sys.Decode(ex.Canonical(enc[:0], &next), cs); err != nil {
 			return nil, nil, 0, fmt.Errorf("internal error: %w", err)
 		}
 		// Which renaming takes the search's new state to the real one?
 		real := st.Encode(want[:0])
-		r, found = nil, bytes.Equal(cs.Encode(enc[:0]), real)
+		r = nil
+		found := bytes.Equal(cs.Encode(enc[:0]), real)
 		for j := 0; !found && j < len(rens); j++ {
 			sys.Rename(&rens[j], cs, &ren)
 			if bytes.Equal(ren.Encode(enc[:0]), real) {
@@ -608,14 +598,39 @@ func followCanonicalPath(sys *model.System, ex *model.Expander, path []int) ([]m
 	return evs, st, completed, nil
 }
 
-// renamedEncoding appends the encoding of r(st) (st itself when r is nil),
-// with scratch as the renamed state.
-func renamedEncoding(sys *model.System, r *model.Renaming, st, scratch *model.State, dst []byte) []byte {
-	if r == nil {
-		return st.Encode(dst)
+// renamedEvent returns the event r(e) (e itself when r is nil) of state
+// cur, which is r(prev), where e leads from prev to next: the one event
+// of cur that may be r(e) (mapsTo), or among several, the one whose
+// successor is r(next). cand and ren are scratch states.
+func renamedEvent(sys *model.System, r *model.Renaming, e model.Event, cur, next, cand, ren *model.State) (model.Event, bool) {
+	var only model.Event
+	n := 0
+	events := sys.Events(cur)
+	for _, f := range events {
+		if mapsTo(r, e, f) {
+			only, n = f, n+1
+		}
 	}
-	sys.Rename(r, st, scratch)
-	return scratch.Encode(dst)
+	if n == 1 {
+		return only, true
+	}
+	want := next.Encode(nil)
+	if r != nil {
+		sys.Rename(r, next, ren)
+		want = ren.Encode(want[:0])
+	}
+	var enc []byte
+	for _, f := range events {
+		if !mapsTo(r, e, f) {
+			continue
+		}
+		cand.CopyFrom(cur)
+		sys.Apply(cand, f)
+		if enc = cand.Encode(enc[:0]); bytes.Equal(enc, want) {
+			return f, true
+		}
+	}
+	return model.Event{}, false
 }
 
 // mapsTo reports whether event f may be event e renamed by r (nil: the
@@ -638,27 +653,15 @@ func mapsTo(r *model.Renaming, e, f model.Event) bool {
 func renameExecution(sys *model.System, r *model.Renaming, evs []model.Event) ([]model.Event, error) {
 	orig, cur := sys.Initial(), sys.Initial()
 	var ren, cand model.State
-	var want, enc []byte
 	out := make([]model.Event, 0, len(evs))
 	for k, e := range evs {
 		sys.Apply(orig, e)
-		want = renamedEncoding(sys, r, orig, &ren, want[:0])
-		found := false
-		for _, f := range sys.Events(cur) {
-			if !mapsTo(r, e, f) {
-				continue
-			}
-			cand.CopyFrom(cur)
-			sys.Apply(&cand, f)
-			if enc = cand.Encode(enc[:0]); bytes.Equal(enc, want) {
-				out, found = append(out, f), true
-				cur.CopyFrom(&cand)
-				break
-			}
-		}
-		if !found {
+		f, ok := renamedEvent(sys, r, e, cur, orig, &cand, &ren)
+		if !ok {
 			return nil, fmt.Errorf("internal error: step %d of an execution has no renamed counterpart", k)
 		}
+		sys.Apply(cur, f)
+		out = append(out, f)
 	}
 	return out, nil
 }
