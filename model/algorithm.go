@@ -112,6 +112,9 @@ type Node struct {
 	curChan int
 	recMsg  uint32 // snapshots the current transfer was recorded for
 	changed bool   // some snapshot's Finish happened in this event
+	// What the event touched beyond its node's values, for Expander.undo.
+	sentControl bool // SendControl: any outgoing channel
+	marked      bool // StartRecording, StopRecording, Finish: the incoming channels' marks
 }
 
 func (n *Node) fail(format string, args ...any) {
@@ -193,7 +196,7 @@ func (n *Node) Finish(s int) {
 	}
 	if !r.Done {
 		r.Done = true
-		n.changed = true
+		n.changed, n.marked = true, true
 		c := len(n.sys.Topo.Chans)
 		for _, ch := range n.sys.Topo.In[n.i] {
 			n.st.Recording[s*c+ch] = false
@@ -220,6 +223,7 @@ func (n *Node) StartRecording(s, ch int) {
 	n.checkIn(ch)
 	if !n.rec(s).Done {
 		n.st.Recording[s*len(n.sys.Topo.Chans)+ch] = true
+		n.marked = true
 	}
 }
 
@@ -228,6 +232,7 @@ func (n *Node) StopRecording(s, ch int) {
 	n.checkSnap(s)
 	n.checkIn(ch)
 	n.st.Recording[s*len(n.sys.Topo.Chans)+ch] = false
+	n.marked = true
 }
 
 // RecordMessage appends the transfer being received (only during
@@ -256,5 +261,6 @@ func (n *Node) SendControl(ch, s int, payload int32) {
 		n.fail("channel %d is not one of its outgoing channels", ch)
 	}
 	n.checkSnap(s)
+	n.sentControl = true
 	n.sys.push(n.st, ch, Message{Control: true, Snap: uint8(s), Amount: payload})
 }

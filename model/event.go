@@ -315,7 +315,7 @@ type Expander struct {
 	reduce    bool
 	sym       bool
 	cur, next State
-	last      int // the node of the event applied to next
+	lastEvent Event // the event applied to next
 	ren       State
 	sig       []uint64 // node signatures (symmetry reduction)
 	buf, alt  []byte
@@ -375,7 +375,7 @@ func (x *Expander) Successors(state []byte, emit func(next []byte, note uint64))
 		if k > 0 {
 			x.undo()
 		}
-		x.last = e.Node
+		x.lastEvent = e
 		done := x.sys.apply(&x.next, e, &x.nd)
 		x.buf = x.next.Encode(x.buf[:0])
 		if x.sym {
@@ -386,25 +386,38 @@ func (x *Expander) Successors(state []byte, emit func(next []byte, note uint64))
 	}
 }
 
-// undo makes x.next equal to x.cur again after an event of node x.last.
+// undo makes x.next equal to x.cur again after event x.lastEvent, whose
+// Node handle x.nd says what it touched: its node's values always, the
+// snapshots' status, its own channel (a send's or a receive's), every
+// outgoing channel if it sent control messages, the recorded state of its
+// channel if it recorded the transfer, and the marks of the incoming
+// channels if it set or cleared any.
 func (x *Expander) undo() {
-	s, cur, next, i := x.sys, &x.cur, &x.next, x.last
+	s, cur, next, e := x.sys, &x.cur, &x.next, x.lastEvent
+	i := e.Node
 	t := &s.Topo
 	n, c := len(t.Nodes), len(t.Chans)
 	next.Balance[i], next.PC[i] = cur.Balance[i], cur.PC[i]
 	copy(next.Regs[i*s.regs:(i+1)*s.regs], cur.Regs[i*s.regs:(i+1)*s.regs])
 	for sn := range t.Snapshots {
 		next.Rec[sn*n+i] = cur.Rec[sn*n+i]
-		for _, ch := range t.In[i] {
-			next.Recording[sn*c+ch] = cur.Recording[sn*c+ch]
-			next.RecChan[sn*c+ch] = append(next.RecChan[sn*c+ch][:0], cur.RecChan[sn*c+ch]...)
+		if x.nd.marked {
+			for _, ch := range t.In[i] {
+				next.Recording[sn*c+ch] = cur.Recording[sn*c+ch]
+			}
+		}
+		if x.nd.recMsg&(1<<sn) != 0 {
+			k := sn*c + e.Chan
+			next.RecChan[k] = append(next.RecChan[k][:0], cur.RecChan[k]...)
 		}
 	}
-	for _, ch := range t.In[i] {
-		next.Chans[ch] = append(next.Chans[ch][:0], cur.Chans[ch]...)
+	if e.Kind == Send || e.Kind == Receive {
+		next.Chans[e.Chan] = append(next.Chans[e.Chan][:0], cur.Chans[e.Chan]...)
 	}
-	for _, ch := range t.Out[i] {
-		next.Chans[ch] = append(next.Chans[ch][:0], cur.Chans[ch]...)
+	if x.nd.sentControl {
+		for _, ch := range t.Out[i] {
+			next.Chans[ch] = append(next.Chans[ch][:0], cur.Chans[ch]...)
+		}
 	}
 	copy(next.Snap, cur.Snap)
 }
