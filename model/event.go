@@ -318,8 +318,8 @@ type Expander struct {
 	lastEvent Event // the event applied to next
 	ren       State
 	sig       []uint64 // node signatures (symmetry reduction)
-	buf, alt  []byte
-	cbuf      []byte
+	buf, alt  []byte   // Successors' encodings
+	cbuf      []byte   // Canonical's
 	calt      []byte
 	en        enumerator
 	nd        Node
@@ -342,8 +342,9 @@ type ExpanderOptions struct {
 	Reduce bool
 	// Symmetry: symmetry reduction (see symmetry.go): every state the
 	// expander emits is the canonical state of its orbit under
-	// s.Symmetries() (see canonical). Verdicts are preserved, and recorded snapshot values
-	// up to renaming. Without symmetries it changes nothing.
+	// s.Symmetries() (see canonical). Verdicts are preserved, and
+	// recorded snapshot values up to renaming. Without symmetries it
+	// changes nothing.
 	Symmetry bool
 }
 
