@@ -49,15 +49,16 @@ type Symmetric interface {
 type Renaming struct {
 	Node []int
 	Chan []int
-	inv  []int // node Node[i] comes from node i
+	inv  []int // inv[j]: the node that becomes node j
 	// per node: In (Out) position p becomes inPos[i][p] (outPos[i][p])
 	inPos, outPos [][]int
 }
 
 // MaxRenamings bounds the renamings symmetry reduction uses: a canonical
-// state costs one encoding per renaming, so beyond this many (a symmetric
-// bank of 8 or more interchangeable nodes) it would cost more than it
-// saves, and Symmetries returns none.
+// state weighs every renaming (and encodes those its signatures do not
+// settle), so beyond this many (a symmetric bank of 8 or more
+// interchangeable nodes) it would cost more than it saves, and Symmetries
+// returns none.
 const MaxRenamings = 5040
 
 // symmetryGroup is a system's renamings, found once, on first use.
