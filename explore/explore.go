@@ -392,7 +392,18 @@ func (s *search) dfs() {
 			if ev >= maxSuccessors && s.err == nil {
 				s.err = tooManySuccessors()
 			}
-			nid, added := s.st.insert(nb, s.st.hash(nb))
+			h := s.st.hash(nb)
+			if s.opts.MaxStates > 0 && int64(s.st.len()) >= s.opts.MaxStates {
+				// At the state limit: no new state is stored (the search
+				// stops after this state), as in a breadth-first search.
+				if _, ok := s.st.lookup(nb, h); !ok {
+					if note != 0 {
+						s.space.Transition(state, nb, note, s.report(f.id, ev))
+					}
+					return
+				}
+			}
+			nid, added := s.st.insert(nb, h)
 			if added {
 				s.tree.extend(int(nid)+1, uint16(ev))
 				s.tree.set(nid, f.id, uint16(ev))

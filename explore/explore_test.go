@@ -510,8 +510,8 @@ func TestLimits(t *testing.T) {
 	for _, s := range []Strategy{BFS, DFS} {
 		cases = append(cases,
 			limitCase{"max-states", grid(50, 50), Options{Strategy: s, MaxStates: 100}, nil, "state limit (--max-states 100)", func(t *testing.T, res *Result) {
-				if res.States < 100 || res.States >= 51*51 {
-					t.Errorf("%d states stored", res.States)
+				if res.States != 100 {
+					t.Errorf("%d states stored, want exactly the limit, 100", res.States)
 				}
 			}},
 			limitCase{"max-depth", grid(5, 5), Options{Strategy: s, MaxDepth: 3}, nil, "depth limit (--max-depth 3)", func(t *testing.T, res *Result) {
