@@ -3,7 +3,10 @@
 // algorithms, which plug in through the small Algorithm interface. An
 // Expander generates the successors of encoded states for a search, all of
 // them or, reduced, those of a stubborn set (por.go; the optional
-// ControlPlanner and PassiveTransfers interfaces sharpen the reduction).
+// ControlPlanner and PassiveTransfers interfaces sharpen the reduction),
+// and with symmetry reduction each as the canonical state of its orbit
+// under the bank's renamings of nodes (symmetry.go; algorithms opt in with
+// the Symmetric interface).
 //
 // Nodes are deterministic state machines: an event in, effects out. The
 // package has no goroutines, clocks, randomness or logging, and imports
