@@ -13,6 +13,7 @@ import (
 	"github.com/snapcheck/snapcheck/explore"
 	"github.com/snapcheck/snapcheck/model"
 	"github.com/snapcheck/snapcheck/model/algorithms"
+	"github.com/snapcheck/snapcheck/model/modeltest"
 	"github.com/snapcheck/snapcheck/properties"
 )
 
@@ -132,17 +133,7 @@ func TestRapidSchedulesReplay(t *testing.T) {
 		if err != nil {
 			t.Fatalf("build: %v", err)
 		}
-		st := sys.Initial()
-		var events []model.Event
-		for len(events) < 60 {
-			enabled := sys.Events(st)
-			if len(enabled) == 0 {
-				break
-			}
-			e := enabled[rapid.IntRange(0, len(enabled)-1).Draw(t, "event")]
-			sys.Apply(st, e)
-			events = append(events, e)
-		}
+		events := modeltest.Schedule(sys, 60).Draw(t, "schedule")
 		tr, err := New(sys, KindWitness, events)
 		if err != nil {
 			t.Fatalf("trace: %v", err)

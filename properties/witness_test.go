@@ -15,6 +15,7 @@ import (
 
 	"github.com/snapcheck/snapcheck/model"
 	"github.com/snapcheck/snapcheck/model/algorithms"
+	"github.com/snapcheck/snapcheck/model/modeltest"
 )
 
 var updateWitness = flag.Bool("update-witness", false, "rewrite the witness golden files in testdata/witness")
@@ -306,17 +307,7 @@ func drawSystem(t *rapid.T, algorithm string, fifo bool) *model.System {
 
 // drawExecution draws a random maximal execution of sys.
 func drawExecution(t *rapid.T, sys *model.System) *Execution {
-	st := sys.Initial()
-	var evs []model.Event
-	for len(evs) < 500 {
-		cand := sys.Events(st)
-		if len(cand) == 0 {
-			break
-		}
-		e := cand[rapid.IntRange(0, len(cand)-1).Draw(t, "event")]
-		evs = append(evs, e)
-		sys.Apply(st, e)
-	}
+	evs := modeltest.Schedule(sys, 500).Draw(t, "schedule")
 	x, err := Replay(sys, evs)
 	if err != nil {
 		t.Fatalf("replay: %v", err)
