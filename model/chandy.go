@@ -152,13 +152,22 @@ func (c ChandyLamport) MaySendControl(n *Node, ch int) bool {
 	return false
 }
 
-// PassiveTransfer: once n has recorded every snapshot, a transfer on a
-// channel that no snapshot is recording changes nothing but the balance
-// (OnTransfer records nothing), no channel starts being recorded again, and
-// Chandy–Lamport reads the balance only when it records.
+// PassiveTransfer: once n has recorded every snapshot, Chandy–Lamport
+// reads the balance no more (it reads it only when it records), no channel
+// starts being recorded again, and a transfer is recorded exactly when its
+// channel is being recorded as it arrives. That holds until the transfer
+// arrives when no snapshot records ch, or when ch is FIFO: only the marker
+// on ch stops its recording, and that marker is behind the transfer (not
+// under stop-all-on-marker, where a marker on any channel stops every
+// recording).
 func (c ChandyLamport) PassiveTransfer(n *Node, ch int) bool {
+	// On a FIFO channel only a marker behind the transfer can stop the
+	// channel's recording, so the transfer is recorded whenever it is
+	// received, except under stop-all-on-marker, where a marker on any
+	// channel stops every recording.
+	inOrder := n.Topology().FIFO && c.Variant != StopAllOnMarker
 	for s := 0; s < n.Snapshots(); s++ {
-		if !n.Recorded(s) || n.Recording(s, ch) {
+		if !n.Recorded(s) || (n.Recording(s, ch) && !inOrder) {
 			return false
 		}
 	}

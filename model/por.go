@@ -41,12 +41,13 @@ type ControlPlanner interface {
 
 // PassiveTransfers is an optional interface of an Algorithm that sharpens
 // partial-order reduction further. PassiveTransfer(n, ch) returning true
-// promises that a transfer received by n on its incoming channel ch now
-// only moves money: OnTransfer does nothing for it, and from now on no
-// method of n reads n's balance or acts differently for the transfers that
-// arrived on ch before or after its other events. Such a receive commutes
-// with every other event, and the reduction follows it alone. A wrong
-// "true" makes the reduction unsound.
+// promises that receiving the transfer at the head of n's incoming channel
+// ch now, or after any events n may take before it, has the same effect
+// (OnTransfer does the same for it, and records it or not alike), and that
+// from now on no method of n reads n's balance or acts differently for the
+// transfers that arrived on ch before or after its other events. Such a
+// receive commutes with every other event, and the reduction follows it
+// alone. A wrong "true" makes the reduction unsound.
 type PassiveTransfers interface {
 	PassiveTransfer(n *Node, ch int) bool
 }
