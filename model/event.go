@@ -317,6 +317,7 @@ type Expander struct {
 	cur, next State
 	lastEvent Event // the event applied to next
 	ren       State
+	lay       layout   // where the sections of the expanded state's encoding are
 	sig       []uint64 // node signatures (symmetry reduction)
 	buf, alt  []byte   // Successors' encodings
 	cbuf      []byte   // Canonical's
@@ -365,7 +366,7 @@ func (x *Expander) Initial(dst []byte) []byte { return x.sys.Initial().Encode(ds
 // Enabled's order, with the encoded successor and the snapshots that the
 // event completed. A reduced expander emits the events of a stubborn set.
 func (x *Expander) Successors(state []byte, emit func(next []byte, note uint64)) {
-	if err := x.sys.Decode(state, &x.cur); err != nil {
+	if err := x.sys.decode(state, &x.cur, &x.lay); err != nil {
 		panic(fmt.Sprintf("snapcheck: internal error: %v", err))
 	}
 	// An event changes only its node's values, the channels in and out of
@@ -378,7 +379,7 @@ func (x *Expander) Successors(state []byte, emit func(next []byte, note uint64))
 		}
 		x.lastEvent = e
 		done := x.sys.apply(&x.next, e, &x.nd)
-		x.buf = x.next.Encode(x.buf[:0])
+		x.buf = x.encodeNext(x.buf[:0], state)
 		if x.sym {
 			emit(x.canonical(&x.next, &x.buf, &x.alt), uint64(done))
 			continue
@@ -421,6 +422,57 @@ func (x *Expander) undo() {
 		}
 	}
 	copy(next.Snap, cur.Snap)
+}
+
+// encodeNext appends x.next's encoding (after event x.lastEvent) to dst:
+// Encode's, but with the recorded channel states and the channels that the
+// event did not touch (see undo) copied from src, x.cur's encoding, whose
+// sections x.lay holds.
+func (x *Expander) encodeNext(dst, src []byte) []byte {
+	t, next, e := &x.sys.Topo, &x.next, x.lastEvent
+	c := len(t.Chans)
+	if c > 64 {
+		return next.Encode(dst)
+	}
+	var touched uint64 // the channels the event changed
+	if e.Kind == Send || e.Kind == Receive {
+		touched |= 1 << e.Chan
+	}
+	if x.nd.sentControl {
+		for _, ch := range t.Out[e.Node] {
+			touched |= 1 << ch
+		}
+	}
+	dst = next.appendHead(dst)
+	lay := &x.lay
+	if x.nd.recMsg == 0 {
+		dst = append(dst, src[lay.recChans:lay.chans]...)
+	} else {
+		dst = next.appendRecChans(dst)
+	}
+	bits := len(dst)
+	nbits := (c + 7) / 8
+	dst = append(dst, src[lay.chans:lay.chans+nbits]...)
+	all := uint32(1)<<len(next.Snap) - 1
+	from := lay.chans + nbits // the start of the untouched channels not yet copied
+	for ch := 0; ch < c; ch++ {
+		if touched&(1<<ch) == 0 {
+			continue
+		}
+		start := from
+		if ch > 0 {
+			start = lay.chanEnd[ch-1]
+		}
+		dst = append(dst, src[from:start]...)
+		from = lay.chanEnd[ch]
+		if q := next.Chans[ch]; len(q) > 0 {
+			dst[bits+ch/8] |= 1 << (ch % 8)
+			dst = appendQueue(dst, q, all)
+		} else {
+			dst[bits+ch/8] &^= 1 << (ch % 8)
+		}
+	}
+	return append(dst, src[from:]...)
 }
 
 // Events returns the events that Successors would follow from st, in the

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/fnv"
+	"slices"
 )
 
 // Message is a message in flight: a transfer of Amount, or a control
@@ -185,6 +186,15 @@ type reader struct {
 }
 
 func (r *reader) uvarint() uint64 {
+	if len(r.b) > 0 && r.b[0] < 0x80 {
+		v := r.b[0]
+		r.b = r.b[1:]
+		return uint64(v)
+	}
+	return r.longUvarint()
+}
+
+func (r *reader) longUvarint() uint64 {
 	v, n := binary.Uvarint(r.b)
 	if n <= 0 {
 		r.err = errDecode
@@ -246,17 +256,48 @@ func (st *State) Hash() uint64 {
 // Encode appends the compact, canonical binary encoding of st to dst (the
 // explorer's store keys). Two states are equal exactly when their
 // encodings are. It begins like appendStable, which stays separate because
-// trace hashes must not change when this encoding does. Small values take one byte, empty channels and recorded
-// channel states one bit, and most messages one byte.
+// trace hashes must not change when this encoding does. Small values take
+// one byte, empty channels and recorded channel states one bit, and most
+// messages one byte. It has three sections: the nodes' values, recordings
+// and snapshots' status (appendHead), the recorded channel states
+// (appendRecChans) and the channels (a bit per channel, set when it is
+// not empty, then each non-empty channel's messages: appendQueue), so
+// that the expander can copy the sections and channels an event did not
+// touch from the state it expands.
 func (st *State) Encode(dst []byte) []byte {
-	for _, b := range st.Balance {
-		dst = binary.AppendUvarint(dst, uint64(uint32(b)))
+	dst = st.appendHead(dst)
+	dst = st.appendRecChans(dst)
+	bits := len(dst)
+	dst = append(dst, make([]byte, (len(st.Chans)+7)/8)...)
+	all := uint32(1)<<len(st.Snap) - 1
+	for i, q := range st.Chans {
+		if len(q) == 0 {
+			continue
+		}
+		dst[bits+i/8] |= 1 << (i % 8)
+		dst = appendQueue(dst, q, all)
 	}
-	for _, p := range st.PC {
-		dst = binary.AppendUvarint(dst, uint64(uint32(p)))
+	return dst
+}
+
+// appendHead appends the first section of the encoding: balances, script
+// positions, registers, recordings and the snapshots' status. It makes
+// room for the longest such section once and then writes by index.
+func (st *State) appendHead(dst []byte) []byte {
+	size := maxVarint*(len(st.Balance)+len(st.PC)+len(st.Regs)+len(st.Rec)) +
+		len(st.Rec)/4 + 1 + len(st.Recording)/8 + 1 + len(st.Snap)
+	start := len(dst)
+	dst = slices.Grow(dst, size)[:start+size]
+	b := dst[start:]
+	p := 0
+	for _, v := range st.Balance {
+		p = putUvarint(b, p, uint64(uint32(v)))
+	}
+	for _, v := range st.PC {
+		p = putUvarint(b, p, uint64(uint32(v)))
 	}
 	for _, r := range st.Regs {
-		dst = binary.AppendVarint(dst, r)
+		p = putUvarint(b, p, uint64(r)<<1^uint64(r>>63)) // as binary.AppendVarint
 	}
 	// Two bits per record: 0 not recorded, 1 recorded, 2 done.
 	var acc byte
@@ -270,13 +311,14 @@ func (st *State) Encode(dst []byte) []byte {
 		}
 		acc |= v << (2 * (i % 4))
 		if i%4 == 3 || i == len(st.Rec)-1 {
-			dst = append(dst, acc)
+			b[p] = acc
+			p++
 			acc = 0
 		}
 	}
 	for _, r := range st.Rec {
 		if r.Recorded {
-			dst = binary.AppendUvarint(dst, uint64(uint32(r.Balance)))
+			p = putUvarint(b, p, uint64(uint32(r.Balance)))
 		}
 	}
 	var acc8 byte
@@ -285,16 +327,23 @@ func (st *State) Encode(dst []byte) []byte {
 			acc8 |= 1 << (i & 7)
 		}
 		if i&7 == 7 || i == len(st.Recording)-1 {
-			dst = append(dst, acc8)
+			b[p] = acc8
+			p++
 			acc8 = 0
 		}
 	}
 	for _, s := range st.Snap {
-		dst = append(dst, byte(s))
+		b[p] = byte(s)
+		p++
 	}
-	// A bit per recorded channel state, set when it is not empty (written
-	// in place, ahead of the contents).
-	bits, dst := len(dst), append(dst, make([]byte, (len(st.RecChan)+7)/8)...)
+	return dst[:start+p]
+}
+
+// appendRecChans appends the recorded channel states: a bit per state, set
+// when it is not empty, then each non-empty one's length and amounts.
+func (st *State) appendRecChans(dst []byte) []byte {
+	bits := len(dst)
+	dst = append(dst, make([]byte, (len(st.RecChan)+7)/8)...)
 	for i, rc := range st.RecChan {
 		if len(rc) == 0 {
 			continue
@@ -305,31 +354,59 @@ func (st *State) Encode(dst []byte) []byte {
 			dst = binary.AppendUvarint(dst, uint64(uint32(a)))
 		}
 	}
-	all := uint32(1)<<len(st.Snap) - 1
-	bits, dst = len(dst), append(dst, make([]byte, (len(st.Chans)+7)/8)...)
-	for i, q := range st.Chans {
-		if len(q) == 0 {
-			continue
-		}
-		dst[bits+i/8] |= 1 << (i % 8)
-		dst = binary.AppendUvarint(dst, uint64(len(q)))
-		for _, m := range q {
-			// The common cases in one byte, as appendMessage writes them.
-			switch {
-			case m.Control && m.Amount == 0:
-				dst = append(dst, 1|m.Snap<<1|1<<5)
-			case !m.Control && m.Tag == 0 && uint32(m.Amount-1) < 15 && (m.Pre == 0 || m.Pre == all):
-				h := byte(m.Amount)<<1 | 1<<5
-				if m.Pre != 0 {
-					h |= 1 << 6
-				}
-				dst = append(dst, h)
-			default:
-				dst = appendMessage(dst, m, all)
+	return dst
+}
+
+// appendQueue appends a non-empty channel's length and messages; all is
+// the mask of every snapshot.
+func appendQueue(dst []byte, q []Message, all uint32) []byte {
+	size := maxVarint + maxMessage*len(q)
+	start := len(dst)
+	dst = slices.Grow(dst, size)[:start+size]
+	b := dst[start:]
+	p := putUvarint(b, 0, uint64(len(q)))
+	for _, m := range q {
+		// The common cases in one byte, as appendMessage writes them.
+		switch {
+		case m.Control && m.Amount == 0:
+			b[p] = 1 | m.Snap<<1 | 1<<5
+			p++
+		case !m.Control && m.Tag == 0 && uint32(m.Amount-1) < 15 && (m.Pre == 0 || m.Pre == all):
+			h := byte(m.Amount)<<1 | 1<<5
+			if m.Pre != 0 {
+				h |= 1 << 6
 			}
+			b[p] = h
+			p++
+		default:
+			p += len(appendMessage(b[p:p], m, all))
 		}
 	}
-	return dst
+	return dst[:start+p]
+}
+
+// layout is where Decode found the sections of an encoding: the recorded
+// channel states begin at recChans, the channels at chans, and channel i's
+// bytes end at chanEnd[i] (they begin where channel i-1's end, or after
+// the channels' bits).
+type layout struct {
+	recChans, chans int
+	chanEnd         []int
+}
+
+const (
+	maxVarint  = binary.MaxVarintLen64
+	maxMessage = 1 + 3*binary.MaxVarintLen64 // appendMessage's longest
+)
+
+// putUvarint writes v at b[p:] as binary.AppendUvarint would and returns
+// the position after it; b has room.
+func putUvarint(b []byte, p int, v uint64) int {
+	if v < 0x80 {
+		b[p] = byte(v)
+		return p + 1
+	}
+	return p + binary.PutUvarint(b[p:], v)
 }
 
 // appendMessage writes a message's header byte and what it cannot hold.
@@ -375,6 +452,12 @@ func appendMessage(dst []byte, m Message, all uint32) []byte {
 // Decode sets st to the state encoded in b (by Encode, for this system),
 // reusing st's memory.
 func (s *System) Decode(b []byte, st *State) error {
+	return s.decode(b, st, nil)
+}
+
+// decode is Decode, and notes the sections' offsets in lay when it is not
+// nil.
+func (s *System) decode(b []byte, st *State, lay *layout) error {
 	t := &s.Topo
 	n, c, k := len(t.Nodes), len(t.Chans), len(t.Snapshots)
 	r := reader{b: b}
@@ -422,6 +505,9 @@ func (s *System) Decode(b []byte, st *State) error {
 		st.Snap[i] = SnapStatus(r.byte())
 	}
 	st.RecChan = resize(st.RecChan, k*c)
+	if lay != nil {
+		lay.recChans = len(b) - len(r.b)
+	}
 	bits = r.bits(k * c)
 	for i := range st.RecChan {
 		st.RecChan[i] = st.RecChan[i][:0]
@@ -438,12 +524,20 @@ func (s *System) Decode(b []byte, st *State) error {
 	}
 	all := uint32(1)<<k - 1
 	st.Chans = resize(st.Chans, c)
+	if lay != nil {
+		lay.chans = len(b) - len(r.b)
+		lay.chanEnd = grow(lay.chanEnd, c)
+	}
 	bits = r.bits(c)
 	for i := range st.Chans {
 		st.Chans[i] = st.Chans[i][:0]
 		if bits[i/8]&(1<<(i%8)) == 0 {
+			if lay != nil {
+				lay.chanEnd[i] = len(b) - len(r.b)
+			}
 			continue
 		}
+
 		l := r.uvarint()
 		if l > uint64(len(r.b)) {
 			return errDecode
@@ -472,6 +566,9 @@ func (s *System) Decode(b []byte, st *State) error {
 				}
 			}
 			st.Chans[i] = append(st.Chans[i], m)
+		}
+		if lay != nil {
+			lay.chanEnd[i] = len(b) - len(r.b)
 		}
 	}
 	if r.err != nil {
