@@ -159,7 +159,8 @@ func (c ChandyLamport) MaySendControl(n *Node, ch int) bool {
 // arrives when no snapshot records ch, or when ch is FIFO: only the marker
 // on ch stops its recording, and that marker is behind the transfer (not
 // under stop-all-on-marker, where a marker on any channel stops every
-// recording).
+// recording). It holds for every later transfer on ch too: once n has
+// recorded every snapshot, its recordings only ever stop.
 func (c ChandyLamport) PassiveTransfer(n *Node, ch int) bool {
 	// On a FIFO channel only a marker behind the transfer can stop the
 	// channel's recording, so the transfer is recorded whenever it is

@@ -21,10 +21,16 @@ package model
 // when, for every node j in N and every incoming channel c of j whose
 // sender k is outside N, c is FIFO and non-empty (a new message queues
 // behind the head and creates no new event), or k can never send on c
-// again. Expanding only the enabled events of such an N (Valmari's
-// conditions D0–D2 hold: every enabled event of N is a key event, since
-// nothing outside N can disable it) preserves every reachable state with
-// no successor; the state graph is acyclic, so no cycle proviso is needed.
+// again, or k can send only transfers on c and j will take every one of
+// them passively (PassiveTransfers: the receive commutes with every event
+// of j and enables none) while no amount of money would enable a send of
+// j that its balance forbids now. The stubborn set T is then every event
+// of N's nodes but those passive receives: nothing outside T can enable an
+// event of T or disable one, and every event outside T commutes with every
+// enabled event of T. Expanding only T's enabled events (Valmari's
+// conditions D0–D2 hold: every enabled event of T is a key event)
+// preserves every reachable state with no successor; the state graph is
+// acyclic, so no cycle proviso is needed.
 // Snapshots are recorded and judged in states that persist to the end of
 // every execution (a completed snapshot's values and flags are frozen), so
 // verdicts and distinct snapshots are preserved too; the figures (states,
@@ -41,13 +47,17 @@ type ControlPlanner interface {
 
 // PassiveTransfers is an optional interface of an Algorithm that sharpens
 // partial-order reduction further. PassiveTransfer(n, ch) returning true
-// promises that receiving the transfer at the head of n's incoming channel
-// ch now, or after any events n may take before it, has the same effect
-// (OnTransfer does the same for it, and records it or not alike), and that
-// from now on no method of n reads n's balance or acts differently for the
-// transfers that arrived on ch before or after its other events. Such a
-// receive commutes with every other event, and the reduction follows it
-// alone. A wrong "true" makes the reduction unsound.
+// promises, for the transfer at the head of n's incoming channel ch and
+// for every transfer that arrives on ch later, whatever happens first:
+// receiving it now, or after any events n may take before it, has the same
+// effect (OnTransfer does the same for it, and records it or not alike);
+// receiving it enables and disables none of n's events (but the next
+// message on ch, and sends that n's balance could not pay for before); and
+// no method of n reads n's balance or acts differently for the transfers
+// that arrived on ch before or after its other events. Such a receive
+// commutes with every other event: the reduction follows it alone, and
+// leaves out of a stubborn set the nodes that can only send n such
+// transfers. A wrong "true" makes the reduction unsound.
 type PassiveTransfers interface {
 	PassiveTransfer(n *Node, ch int) bool
 }
@@ -61,20 +71,41 @@ type por struct {
 }
 
 // maySend reports whether node k may send on its outgoing channel c in
-// some future event.
+// some future event a message that would give its receiver an event that
+// does not commute with the receiver's others: a control message, or a
+// transfer unless the receiver takes every transfer on c passively from
+// now on (PassiveTransfers).
 func (s *System) maySend(st *State, k, c int, nd *Node) bool {
-	if s.isAny {
-		if st.PC[k] < s.maxSends {
-			return true
-		}
-	} else if s.scriptSends[k][st.PC[k]]&(1<<s.Topo.OutPos[c]) != 0 {
-		return true
-	}
 	if s.planner == nil {
 		return true
 	}
 	*nd = Node{sys: s, st: st, i: k, curChan: -1}
-	return s.planner.MaySendControl(nd, c)
+	if s.planner.MaySendControl(nd, c) {
+		return true
+	}
+	if s.isAny {
+		if st.PC[k] >= s.maxSends {
+			return false
+		}
+	} else if s.scriptSends[k][st.PC[k]]&(1<<s.Topo.OutPos[c]) == 0 {
+		return false
+	}
+	j := s.Topo.Chans[c].To
+	if s.passive == nil || s.moneyEnables(st, j) {
+		return true
+	}
+	*nd = Node{sys: s, st: st, i: j, curChan: -1}
+	return !s.passive.PassiveTransfer(nd, c)
+}
+
+// moneyEnables reports whether receiving money could enable a send of node
+// j that its balance now forbids.
+func (s *System) moneyEnables(st *State, j int) bool {
+	if s.isAny {
+		return st.PC[j] < s.maxSends && len(s.anyAmounts) > 0 && st.Balance[j] < s.anyAmounts[len(s.anyAmounts)-1]
+	}
+	pc := int(st.PC[j])
+	return pc < len(s.script[j]) && s.script[j][pc].kind == stepSend && s.script[j][pc].amount > st.Balance[j]
 }
 
 // reduce filters events (in Enabled's order) to those of the smallest

@@ -3,6 +3,7 @@ package model_test
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -79,12 +80,26 @@ func checkPassive(t *rapid.T, sys *model.System, st *model.State) (passive int) 
 		}
 		late := r
 		late.Index = i
+		if !model.PassiveChannel(sys, after, r.Node, r.Chan) {
+			t.Fatalf("passive receive %s is no longer passive after %d events", sys.Describe(r), len(w))
+		}
 		if _, err := sys.Step(after, late); err != nil {
 			t.Fatalf("passive receive %s is disabled after %d events: %v", sys.Describe(r), len(w), err)
 		}
-		// r first.
+		// r first: it enables and disables none of its node's events on
+		// other channels, and disables no send.
 		first := st.Clone()
 		sys.Apply(first, r)
+		other, sends := nodeEvents(sys, st, r)
+		otherAfter, sendsAfter := nodeEvents(sys, first, r)
+		if !slices.Equal(other, otherAfter) {
+			t.Fatalf("passive receive %s changes its node's other events: %v, then %v", sys.Describe(r), other, otherAfter)
+		}
+		for _, e := range sends {
+			if !slices.Contains(sendsAfter, e) {
+				t.Fatalf("passive receive %s disables %s", sys.Describe(r), e)
+			}
+		}
 		for k, e := range w {
 			// On a non-FIFO channel r's message may have been before it.
 			if e.Kind == model.Receive {
@@ -108,4 +123,20 @@ func indexOf(q []model.Message, m model.Message) int {
 		}
 	}
 	return -1
+}
+
+// nodeEvents describes the events of r's node enabled in st: its sends
+// apart (r may enable sends, never disable one), and leaving out receives
+// on r's channel.
+func nodeEvents(sys *model.System, st *model.State, r model.Event) (other, sends []string) {
+	for _, e := range sys.Events(st) {
+		switch {
+		case e.Node != r.Node || (e.Kind == model.Receive && e.Chan == r.Chan):
+		case e.Kind == model.Send:
+			sends = append(sends, sys.Describe(e))
+		default:
+			other = append(other, sys.Describe(e))
+		}
+	}
+	return other, sends
 }
