@@ -141,6 +141,37 @@ func BenchmarkCheck(b *testing.B) {
 	}
 }
 
+// BenchmarkPostSearch measures what Check does after the search (see
+// properties.PostSearch): the search runs once per configuration, outside
+// the timer.
+func BenchmarkPostSearch(b *testing.B) {
+	all := os.Getenv(benchAllEnv) == "1"
+	for _, path := range benchConfigs(b) {
+		name := configName(path)
+		b.Run(name, func(b *testing.B) {
+			if heavyBench[name] && !all {
+				b.Skipf("heavy configuration; set %s=1 to run it", benchAllEnv)
+			}
+			sys, err := algorithms.Load(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			post, err := properties.PostSearch(context.Background(), sys, benchOptions())
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			var rep *properties.Report
+			for range b.N {
+				if rep, err = post(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(rep.Snapshots)), "snapshots")
+		})
+	}
+}
+
 // sampleHeap samples the Go heap in use until the returned function is
 // called; that function returns the highest figure seen.
 func sampleHeap() (stop func() uint64) {

@@ -281,6 +281,16 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 	if s := res.Elapsed.Seconds(); s > 0 {
 		rep.StatesPerSecond = float64(res.States) / s
 	}
+	if err := fillReport(sys, opts, eo.Workers, res, rep); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// fillReport does the work of Check after the search: it rebuilds the
+// executions of res's findings into rep's violations and snapshots, checks
+// their witnesses, sorts the snapshots and sets the verdict.
+func fillReport(sys *model.System, opts Options, workers int, res *explore.Result, rep *Report) error {
 	// Rebuilding the executions of the distinct snapshots is independent
 	// work per snapshot: done by the workers, kept in the findings' order.
 	var snapFindings []*explore.Found
@@ -295,23 +305,27 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 			prop, _, _ := strings.Cut(rest, "\x00")
 			evs, x, err := resolveWith(sys, newSpace(sys, false, opts).x, f.Paths[0])
 			if err != nil {
-				return nil, err
+				return err
 			}
 			rep.Violations = append(rep.Violations, explain(x, prop, evs))
 		}
 	}
+	// Each worker also checks the witnesses of the executions it rebuilt
+	// (crossCheck's work), on the executions it analysed while rebuilding
+	// them. Its errors come after every rebuilding error, as if crossCheck
+	// ran afterwards.
 	snaps := make([][]Snapshot, len(snapFindings))
-	err = parallelFor(len(snapFindings), eo.Workers, func(k int) error {
+	witnessErrs := make([]error, len(snapFindings))
+	err := parallelFor(len(snapFindings), workers, func(k int) error {
 		f := snapFindings[k]
 		_, rest, _ := strings.Cut(f.Key, "\x00")
 		sp := newSpace(sys, false, opts)
 		var snap Snapshot
 		var last *model.State
 		var sn int
+		var xs []*Execution // nil for an execution renamed after its rebuilding
 		for i, p := range f.Paths {
-			// The executions are replayed in full once, by crossCheck;
-			// here the events and the final state are enough.
-			evs, st, completed, err := followPath(sys, sp.x, p)
+			evs, st, completed, x, err := followPath(sys, sp.x, p, true)
 			if err != nil {
 				return err
 			}
@@ -320,10 +334,17 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 					return err
 				}
 				snap.SnapshotValue, last = RecordedValue(sys, st, sn), st
-			} else if evs, err = sp.sameValue(evs, st, last, sn); err != nil {
-				return err
+			} else {
+				var renamed bool
+				if evs, renamed, err = sp.sameValue(evs, st, last, sn); err != nil {
+					return err
+				}
+				if renamed {
+					x = nil
+				}
 			}
 			snap.Executions = append(snap.Executions, evs)
+			xs = append(xs, x)
 		}
 		snaps[k] = []Snapshot{snap}
 		// Under symmetry reduction the finding stands for an orbit: list
@@ -346,28 +367,26 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 			}
 			snaps[k] = append(snaps[k], other)
 		}
+		witnessErrs[k] = countWitnesses(sys, &snaps[k][0], xs)
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
+	}
+	for _, err := range witnessErrs {
+		if err != nil {
+			return err
+		}
 	}
 	// A renamed snapshot's executions are the renamings of its
 	// representative's, and renaming keeps happens-before and every replay:
-	// their witness counts are the representative's (twin).
-	var twin []int
+	// their witness counts are the representative's.
 	for _, ss := range snaps {
-		first := len(rep.Snapshots)
-		for j := range ss {
-			if j == 0 {
-				twin = append(twin, -1)
-			} else {
-				twin = append(twin, first)
-			}
+		for j := 1; j < len(ss); j++ {
+			c := *ss[0].Witnesses
+			ss[j].Witnesses = &c
 		}
 		rep.Snapshots = append(rep.Snapshots, ss...)
-	}
-	if err := crossCheck(sys, rep, eo.Workers, twin); err != nil {
-		return nil, err
 	}
 	explainFeasibility(sys, rep)
 	sort.SliceStable(rep.Snapshots, func(i, j int) bool {
@@ -381,7 +400,7 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 	default:
 		rep.Verdict = OK
 	}
-	return rep, nil
+	return nil
 }
 
 // resolve turns a path of event indices into events and replays them.
@@ -392,13 +411,9 @@ func resolve(sys *model.System, path []int) ([]model.Event, *Execution, error) {
 // resolveWith resolves a path against the event lists of x (reduced or
 // not), which must be the expander the search used.
 func resolveWith(sys *model.System, ex *model.Expander, path []int) ([]model.Event, *Execution, error) {
-	evs, _, _, err := followPath(sys, ex, path)
+	evs, _, _, x, err := followPath(sys, ex, path, true)
 	if err != nil {
 		return nil, nil, err
-	}
-	x, err := Replay(sys, evs)
-	if err != nil {
-		return nil, nil, fmt.Errorf("internal error: %w", err)
 	}
 	return evs, x, nil
 }
@@ -534,32 +549,51 @@ func catchContract(err *error) {
 
 // followPath turns a path of event indices (in the order of ex's event
 // lists) into events, and returns the final state and the snapshots that
-// the last event completed. Under symmetry reduction the path goes through
-// canonical states; the execution returned is a real one through renamings
-// of them (each step takes the first event whose successor is a renaming of
-// the search's).
-func followPath(sys *model.System, ex *model.Expander, path []int) ([]model.Event, *model.State, uint32, error) {
+// the last event completed; with record, also the execution analysed as
+// Replay would (every event followed is one of the enabled events, so
+// Replay's check would pass). Under symmetry reduction the path goes
+// through canonical states; the execution returned is a real one through
+// renamings of them (each step takes the first event whose successor is a
+// renaming of the search's).
+func followPath(sys *model.System, ex *model.Expander, path []int, record bool) ([]model.Event, *model.State, uint32, *Execution, error) {
 	if ex.Symmetric() {
-		return followCanonicalPath(sys, ex, path)
+		return followCanonicalPath(sys, ex, path, record)
 	}
 	st := sys.Initial()
+	var rec *recorder
+	if record {
+		rec = newRecorder(sys, st)
+	}
 	evs := make([]model.Event, 0, len(path))
 	var completed uint32
 	for k, i := range path {
+		// A reduced expander's events are some of the enabled ones.
 		cand := ex.Events(st)
 		if i >= len(cand) {
-			return nil, nil, 0, fmt.Errorf("internal error: path step %d out of range", k)
+			return nil, nil, 0, nil, fmt.Errorf("internal error: path step %d out of range", k)
 		}
 		evs = append(evs, cand[i])
 		completed = sys.Apply(st, cand[i])
+		if rec != nil {
+			rec.performed(k, cand[i], completed, st)
+		}
 	}
-	return evs, st, completed, nil
+	var x *Execution
+	if rec != nil {
+		x = rec.finish(evs, st, newStepper(sys))
+	}
+	return evs, st, completed, x, nil
 }
 
-func followCanonicalPath(sys *model.System, ex *model.Expander, path []int) ([]model.Event, *model.State, uint32, error) {
+func followCanonicalPath(sys *model.System, ex *model.Expander, path []int, record bool) ([]model.Event, *model.State, uint32, *Execution, error) {
 	rens := sys.Symmetries()
+	sp := newStepper(sys)
 	st, cs := sys.Initial(), sys.Initial() // the real state, the search's
-	var r *model.Renaming                  // st is r(cs); nil: the identity
+	var rec *recorder
+	if record {
+		rec = newRecorder(sys, st)
+	}
+	var r *model.Renaming // st is r(cs); nil: the identity
 	evs := make([]model.Event, 0, len(path))
 	var completed uint32
 	var next, cand, ren model.State
@@ -567,45 +601,71 @@ func followCanonicalPath(sys *model.System, ex *model.Expander, path []int) ([]m
 	for k, i := range path {
 		events := ex.Events(cs)
 		if i >= len(events) {
-			return nil, nil, 0, fmt.Errorf("internal error: path step %d out of range", k)
+			return nil, nil, 0, nil, fmt.Errorf("internal error: path step %d out of range", k)
 		}
 		e := events[i]
 		next.CopyFrom(cs)
 		sys.Apply(&next, e)
-		f, ok := renamedEvent(sys, r, e, st, &next, &cand, &ren)
+		f, ok := renamedEvent(sp, r, e, st, &next, &cand, &ren)
 		if !ok {
-			return nil, nil, 0, fmt.Errorf("internal error: path step %d has no renamed counterpart", k)
+			return nil, nil, 0, nil, fmt.Errorf("internal error: path step %d has no renamed counterpart", k)
 		}
+		// f is one of the events enabled in st (renamedEvent's).
 		completed = sys.Apply(st, f)
 		evs = append(evs, f)
+		if rec != nil {
+			rec.performed(k, f, completed, st)
+		}
 		if err := sys.Decode(ex.Canonical(enc[:0], &next), cs); err != nil {
-			return nil, nil, 0, fmt.Errorf("internal error: %w", err)
+			return nil, nil, 0, nil, fmt.Errorf("internal error: %w", err)
 		}
 		// Which renaming takes the search's new state to the real one?
+		// Encodings are equal only for equal states, so a renaming that
+		// puts a balance or a script position elsewhere is no candidate.
 		real := st.Encode(want[:0])
 		r = nil
 		found := bytes.Equal(cs.Encode(enc[:0]), real)
 		for j := 0; !found && j < len(rens); j++ {
+			if !nodesMatch(&rens[j], cs, st) {
+				continue
+			}
 			sys.Rename(&rens[j], cs, &ren)
 			if bytes.Equal(ren.Encode(enc[:0]), real) {
 				r, found = &rens[j], true
 			}
 		}
 		if !found {
-			return nil, nil, 0, fmt.Errorf("internal error: path step %d: the real state is no renaming of the search's", k)
+			return nil, nil, 0, nil, fmt.Errorf("internal error: path step %d: the real state is no renaming of the search's", k)
 		}
 	}
-	return evs, st, completed, nil
+	var x *Execution
+	if rec != nil {
+		x = rec.finish(evs, st, sp)
+	}
+	return evs, st, completed, x, nil
+}
+
+// nodesMatch reports whether r(src) has dst's balances and script
+// positions (a necessary condition for r(src) to be dst).
+func nodesMatch(r *model.Renaming, src, dst *model.State) bool {
+	for i, j := range r.Node {
+		if src.Balance[i] != dst.Balance[j] || src.PC[i] != dst.PC[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // renamedEvent returns the event r(e) (e itself when r is nil) of state
 // cur, which is r(prev), where e leads from prev to next: the one event
 // of cur that may be r(e) (mapsTo), or among several, the one whose
-// successor is r(next). cand and ren are scratch states.
-func renamedEvent(sys *model.System, r *model.Renaming, e model.Event, cur, next, cand, ren *model.State) (model.Event, bool) {
+// successor is r(next). cand and ren are scratch states; sp lists the
+// events.
+func renamedEvent(sp *stepper, r *model.Renaming, e model.Event, cur, next, cand, ren *model.State) (model.Event, bool) {
+	sys := sp.sys
 	var only model.Event
 	n := 0
-	events := sys.Events(cur)
+	events := sp.events(cur)
 	for _, f := range events {
 		if mapsTo(r, e, f) {
 			only, n = f, n+1
@@ -653,10 +713,11 @@ func mapsTo(r *model.Renaming, e, f model.Event) bool {
 func renameExecution(sys *model.System, r *model.Renaming, evs []model.Event) ([]model.Event, error) {
 	orig, cur := sys.Initial(), sys.Initial()
 	var ren, cand model.State
+	sp := newStepper(sys)
 	out := make([]model.Event, 0, len(evs))
 	for k, e := range evs {
 		sys.Apply(orig, e)
-		f, ok := renamedEvent(sys, r, e, cur, orig, &cand, &ren)
+		f, ok := renamedEvent(sp, r, e, cur, orig, &cand, &ren)
 		if !ok {
 			return nil, fmt.Errorf("internal error: step %d of an execution has no renamed counterpart", k)
 		}
@@ -666,22 +727,23 @@ func renameExecution(sys *model.System, r *model.Renaming, evs []model.Event) ([
 	return out, nil
 }
 
-// sameValue returns execution evs, which ends in st, renamed if need be so
-// that it records in snapshot sn the value that state want holds: under
+// sameValue returns execution evs, which ends in st, renamed if need be
+// (renamed reports it) so that it records in snapshot sn the value that state want holds: under
 // symmetry reduction two paths to one finding may end at different
 // renamings of the value.
-func (s *space) sameValue(evs []model.Event, st, want *model.State, sn int) ([]model.Event, error) {
+func (s *space) sameValue(evs []model.Event, st, want *model.State, sn int) (_ []model.Event, renamed bool, _ error) {
 	key := valueKey(nil, s.sys, want, sn)
 	if bytes.Equal(valueKey(nil, s.sys, st, sn), key) {
-		return evs, nil
+		return evs, false, nil
 	}
 	for r := range s.rens {
 		s.sys.Rename(&s.rens[r], st, &s.ren)
 		if bytes.Equal(valueKey(nil, s.sys, &s.ren, sn), key) {
-			return renameExecution(s.sys, &s.rens[r], evs)
+			evs, err := renameExecution(s.sys, &s.rens[r], evs)
+			return evs, true, err
 		}
 	}
-	return nil, errors.New("internal error: an execution records no renaming of its snapshot's value")
+	return nil, false, errors.New("internal error: an execution records no renaming of its snapshot's value")
 }
 
 // snapshotWithKey is the snapshot, among those completed in st, whose

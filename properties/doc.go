@@ -4,6 +4,5 @@
 // happens-before graph and the reordering witness. Simulate checks random
 // maximal executions of configurations too large to exhaust.
 //
-// It imports model and explore, and github.com/dominikbraun/graph
-// internally (no graph types in its API).
+// It imports model and explore.
 package properties

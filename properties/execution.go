@@ -2,6 +2,7 @@ package properties
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/snapcheck/snapcheck/model"
 )
@@ -45,9 +46,30 @@ type entry struct {
 // Replay runs events from the initial state, checking that each is
 // enabled, and returns the analysed execution.
 func Replay(sys *model.System, events []model.Event) (*Execution, error) {
-	t := &sys.Topo
-	x := &Execution{Sys: sys, Events: events}
 	st := sys.Initial()
+	sp := newStepper(sys)
+	rec := newRecorder(sys, st)
+	for k, e := range events {
+		completed, err := sp.step(st, e)
+		if err != nil {
+			return nil, fmt.Errorf("event %d: %w", k+1, err)
+		}
+		rec.performed(k, e, completed, st)
+	}
+	return rec.finish(events, st, sp), nil
+}
+
+// recorder analyses an execution as its events are performed: what
+// Replay returns, for a caller that performs enabled events itself.
+type recorder struct {
+	x      *Execution
+	mirror [][]entry // per channel: the messages in flight, with their ids
+}
+
+// newRecorder starts recording an execution from initial state st.
+func newRecorder(sys *model.System, st *model.State) *recorder {
+	t := &sys.Topo
+	x := &Execution{Sys: sys}
 	x.States = append(x.States, st.Clone())
 	mirror := make([][]entry, len(t.Chans))
 	for c, q := range st.Chans {
@@ -68,54 +90,79 @@ func Replay(sys *model.System, events []model.Event) (*Execution, error) {
 	for s := range x.CompleteAt {
 		x.CompleteAt[s] = -1
 	}
+	return &recorder{x: x, mirror: mirror}
+}
+
+// performed records event k, e, which was enabled and has just been
+// performed on st, completing the snapshots in completed.
+func (r *recorder) performed(k int, e model.Event, completed uint32, st *model.State) {
+	x, mirror := r.x, r.mirror
+	t := &x.Sys.Topo
 	n := len(t.Nodes)
-	for k, e := range events {
-		completed, err := sys.Step(st, e)
-		if err != nil {
-			return nil, fmt.Errorf("event %d: %w", k+1, err)
-		}
-		recv := -1
-		if e.Kind == model.Receive {
-			recv = mirror[e.Chan][e.Index].id
-			x.Msgs[recv].Recv = k
-			mirror[e.Chan] = append(mirror[e.Chan][:e.Index:e.Index], mirror[e.Chan][e.Index+1:]...)
-		}
-		x.Received = append(x.Received, recv)
-		var sent []int
-		for c, q := range st.Chans {
-			old := mirror[c]
-			var nq []entry
-			j := 0
-			for _, m := range q {
-				if j < len(old) && old[j].m == m {
-					nq = append(nq, old[j])
-					j++
-					continue
-				}
-				id := len(x.Msgs)
-				snap := -1
-				if m.Control {
-					snap = int(m.Snap)
-				}
-				x.Msgs = append(x.Msgs, Msg{ID: id, Chan: c, Amount: m.Amount, Control: m.Control, Snap: snap, Sent: k, Recv: -1})
-				sent = append(sent, id)
-				nq = append(nq, entry{m, id})
-			}
-			mirror[c] = nq
-		}
-		x.Sent = append(x.Sent, sent)
-		for s := range t.Snapshots {
-			if x.RecordAt[s][e.Node] < 0 && st.Rec[s*n+e.Node].Recorded {
-				x.RecordAt[s][e.Node] = k
-			}
-			if completed&(1<<s) != 0 {
-				x.CompleteAt[s] = k
-			}
-		}
-		x.States = append(x.States, st.Clone())
+	recv := -1
+	if e.Kind == model.Receive {
+		recv = mirror[e.Chan][e.Index].id
+		x.Msgs[recv].Recv = k
+		mirror[e.Chan] = append(mirror[e.Chan][:e.Index:e.Index], mirror[e.Chan][e.Index+1:]...)
 	}
-	x.Terminal = sys.Terminal(st)
-	return x, nil
+	x.Received = append(x.Received, recv)
+	var sent []int
+	for c, q := range st.Chans {
+		old := mirror[c]
+		if sameMessages(old, q) {
+			continue // what the loop below would copy
+		}
+		var nq []entry
+		j := 0
+		for _, m := range q {
+			if j < len(old) && old[j].m == m {
+				nq = append(nq, old[j])
+				j++
+				continue
+			}
+			id := len(x.Msgs)
+			snap := -1
+			if m.Control {
+				snap = int(m.Snap)
+			}
+			x.Msgs = append(x.Msgs, Msg{ID: id, Chan: c, Amount: m.Amount, Control: m.Control, Snap: snap, Sent: k, Recv: -1})
+			sent = append(sent, id)
+			nq = append(nq, entry{m, id})
+		}
+		mirror[c] = nq
+	}
+	x.Sent = append(x.Sent, sent)
+	for s := range t.Snapshots {
+		if x.RecordAt[s][e.Node] < 0 && st.Rec[s*n+e.Node].Recorded {
+			x.RecordAt[s][e.Node] = k
+		}
+		if completed&(1<<s) != 0 {
+			x.CompleteAt[s] = k
+		}
+	}
+	x.States = append(x.States, st.Clone())
+}
+
+// sameMessages reports whether the mirror of a channel holds exactly the
+// messages q, in order.
+func sameMessages(mirror []entry, q []model.Message) bool {
+	if len(mirror) != len(q) {
+		return false
+	}
+	for i, m := range q {
+		if mirror[i].m != m {
+			return false
+		}
+	}
+	return true
+}
+
+// finish returns the execution of events, which ended in st; sp lists
+// the events enabled there.
+func (r *recorder) finish(events []model.Event, st *model.State, sp *stepper) *Execution {
+	r.x.Events = events
+	r.x.Terminal = len(sp.events(st)) == 0
+	return r.x
 }
 
 // Final is the state after the last event.
@@ -139,4 +186,25 @@ func (x *Execution) recvPost(s int, m Msg) bool {
 		return !x.Pre(s, m.Recv)
 	}
 	return x.RecordAt[s][x.Sys.Topo.Chans[m.Chan].To] >= 0
+}
+
+// stepper performs events as model.System.Step does, listing the enabled
+// events in scratch memory.
+type stepper struct {
+	sys *model.System
+	x   *model.Expander // generates every successor: its Events are Step's
+}
+
+func newStepper(sys *model.System) *stepper { return &stepper{sys: sys, x: sys.NewExpander()} }
+
+// events is sys.Events(st), valid until the next call.
+func (s *stepper) events(st *model.State) []model.Event { return s.x.Events(st) }
+
+// step is sys.Step(st, e): it performs e if it is enabled, else it
+// returns Step's error and leaves st unchanged.
+func (s *stepper) step(st *model.State, e model.Event) (uint32, error) {
+	if slices.Contains(s.x.Events(st), e) {
+		return s.sys.Apply(st, e), nil
+	}
+	return s.sys.Step(st, e)
 }

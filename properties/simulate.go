@@ -99,7 +99,7 @@ func Simulate(ctx context.Context, sys *model.System, opts SimulateOptions) (rep
 		case keyNeverStarted:
 			rep.NeverStarted = append(rep.NeverStarted, rest)
 		case keySnapshot:
-			evs, st, completed, err := followPath(sys, sys.NewExpander(), f.Path)
+			evs, st, completed, _, err := followPath(sys, sys.NewExpander(), f.Path, false)
 			if err != nil {
 				return nil, err
 			}
@@ -120,7 +120,7 @@ func Simulate(ctx context.Context, sys *model.System, opts SimulateOptions) (rep
 	sort.Strings(rep.NeverStarted)
 	// The constructive feasibility check (property 5) on the execution kept
 	// for each distinct snapshot, as Check does.
-	if err := crossCheck(sys, &Report{Snapshots: rep.Snapshots}, 1, nil); err != nil {
+	if err := crossCheck(sys, &Report{Snapshots: rep.Snapshots}, 1); err != nil {
 		return nil, err
 	}
 	sort.SliceStable(rep.Snapshots, func(i, j int) bool {

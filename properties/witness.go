@@ -102,24 +102,30 @@ func (x *Execution) Witness(s int) *Witness {
 	}
 	w.Judged = true
 	w.Value = x.Recorded(s)
-	h := x.HB()
-	pre := func(k int) bool { return x.Pre(s, k) }
-	w.Pre = h.Order(pre)
-	w.Post = h.Order(func(k int) bool { return !pre(k) })
+	// Every happens-before edge goes forward in the real order, so the
+	// real order of the PRE (POST) events is the topological order that
+	// HBGraph.Order gives them; the graph itself is not needed.
+	for k := range x.Events {
+		if x.Pre(s, k) {
+			w.Pre = append(w.Pre, k)
+		} else {
+			w.Post = append(w.Post, k)
+		}
+	}
 	x.judgeActual(s, w)
-	if reason, ev := x.closed(s, h); reason != "" {
+	if reason, ev := x.closed(s); reason != "" {
 		w.Reason, w.FailedEvent = reason, ev
 		return w
 	}
 	w.Closed = true
 	w.ModelReplay = true
-	for _, m := range h.markers {
-		if pre(m.To) && !pre(m.From) && (w.ModelReplay || m.To < w.CrossingMarker[1]) {
+	for _, m := range x.Msgs {
+		if m.Control && m.Sent >= 0 && m.Recv >= 0 && x.Pre(s, m.Recv) && !x.Pre(s, m.Sent) && (w.ModelReplay || m.Recv < w.CrossingMarker[1]) {
 			w.ModelReplay = false
-			w.CrossingMarker = [2]int{m.From, m.To}
+			w.CrossingMarker = [2]int{m.Sent, m.Recv}
 		}
 	}
-	var r replayer = &modelReplay{x: x, st: x.Sys.Initial()}
+	var r replayer = &modelReplay{x: x, st: x.Sys.Initial(), sp: newStepper(x.Sys)}
 	if !w.ModelReplay {
 		r = newBankReplay(x)
 	}
@@ -149,25 +155,23 @@ func (x *Execution) Witness(s int) *Witness {
 
 // closed checks that PRE of snapshot s is closed under happens-before: no
 // transfer received in PRE was sent in POST. It names the first offending
-// message (by receive).
-func (x *Execution) closed(s int, h *HBGraph) (string, int) {
+// message (by receive). Process order cannot leave PRE, which is a prefix
+// of each node, so only the transfers (HBGraph's transfer edges) are
+// looked at.
+func (x *Execution) closed(s int) (string, int) {
 	bad := -1
-	for i, e := range h.edges {
-		if x.Pre(s, e.To) && !x.Pre(s, e.From) && (bad < 0 || e.To < h.edges[bad].To) {
+	for i, m := range x.Msgs {
+		if !m.Control && m.Sent >= 0 && m.Recv >= 0 && x.Pre(s, m.Recv) && !x.Pre(s, m.Sent) &&
+			(bad < 0 || m.Recv < x.Msgs[bad].Recv || m.Recv == x.Msgs[bad].Recv && m.Sent < x.Msgs[bad].Sent) {
 			bad = i
 		}
 	}
 	if bad < 0 {
 		return "", -1
 	}
-	e := h.edges[bad]
-	if e.Kind != TransferEdge {
-		// Process order cannot leave PRE, which is a prefix of each node.
-		panic("properties: internal error: PRE is not a prefix of its node")
-	}
-	m := x.Msgs[e.Msg]
+	m := x.Msgs[bad]
 	return fmt.Sprintf("PRE is not closed under happens-before: transfer %s $%d received at event %d (PRE) was sent at event %d (POST)",
-		x.Sys.Topo.ChannelName(m.Chan), m.Amount, e.To+1, e.From+1), e.To
+		x.Sys.Topo.ChannelName(m.Chan), m.Amount, m.Recv+1, m.Sent+1), m.Recv
 }
 
 // replayer performs events of an execution, in any order, on some state.
@@ -197,6 +201,7 @@ func (x *Execution) replay(r replayer, ks []int) (string, int) {
 type modelReplay struct {
 	x  *Execution
 	st *model.State
+	sp *stepper
 }
 
 func (r *modelReplay) apply(k int) error {
@@ -209,7 +214,7 @@ func (r *modelReplay) apply(k int) error {
 		}
 		e.Index = j
 	}
-	_, err := r.x.Sys.Step(r.st, e)
+	_, err := r.sp.step(r.st, e)
 	return err
 }
 
@@ -327,12 +332,65 @@ func bankDiff(sys *model.System, have, want SnapshotValue, what string) string {
 	return ""
 }
 
+// bankTarget is a bank to compare states with, as bankDiff compares
+// bankValue's: balances per node, and transfer amounts per channel (sorted
+// when channels are not FIFO, so compared as multisets).
+type bankTarget struct {
+	sys  *model.System
+	bal  []int
+	ch   [][]int32
+	scr  []int32
+	fifo bool
+}
+
+func newBankTarget(sys *model.System, v SnapshotValue) *bankTarget {
+	t := &sys.Topo
+	b := &bankTarget{sys: sys, bal: make([]int, len(t.Nodes)), ch: make([][]int32, len(t.Chans)), fifo: t.FIFO}
+	for i, id := range t.Nodes {
+		b.bal[i] = v.Nodes[id]
+	}
+	for c := range t.Chans {
+		b.ch[c] = v.Channels[t.ChannelName(c)]
+		if !b.fifo {
+			b.ch[c] = slices.Clone(b.ch[c])
+			slices.Sort(b.ch[c])
+		}
+	}
+	return b
+}
+
+// holds reports whether bankDiff finds no difference between st's bank
+// and the target.
+func (b *bankTarget) holds(st *model.State) bool {
+	for i, want := range b.bal {
+		if int(st.Balance[i]) != want {
+			return false
+		}
+	}
+	for c, want := range b.ch {
+		b.scr = b.scr[:0]
+		for _, m := range st.Chans[c] {
+			if !m.Control {
+				b.scr = append(b.scr, m.Amount)
+			}
+		}
+		if !b.fifo {
+			slices.Sort(b.scr)
+		}
+		if !slices.Equal(b.scr, want) {
+			return false
+		}
+	}
+	return true
+}
+
 // judgeActual decides property 6: whether some prefix of the real order
 // ends in the recorded state; if none does, it names the first POST event
 // that came before a PRE event, and the first such PRE event.
 func (x *Execution) judgeActual(s int, w *Witness) {
+	want := newBankTarget(x.Sys, w.Value)
 	for k, st := range x.States {
-		if bankDiff(x.Sys, bankValue(x.Sys, st), w.Value, "") == "" {
+		if want.holds(st) {
 			w.Actual, w.ActualAt = true, k
 			return
 		}
@@ -433,53 +491,51 @@ type WitnessCounts struct {
 
 // crossCheck builds the witness of every execution kept for each distinct
 // snapshot (Options.Witnesses of them) and counts actual and only feasible
-// ones. The constructive check must agree with the state-based ones: a
-// snapshot that passes them but has no witness is an internal
-// inconsistency, reported as an error. A snapshot i with twin[i] >= 0 is a
-// renaming of snapshot twin[i] (symmetry reduction) and takes its counts.
-func crossCheck(sys *model.System, rep *Report, workers int, twin []int) error {
+// ones (countWitnesses).
+func crossCheck(sys *model.System, rep *Report, workers int) error {
+	return parallelFor(len(rep.Snapshots), workers, func(i int) error {
+		return countWitnesses(sys, &rep.Snapshots[i], nil)
+	})
+}
+
+// countWitnesses builds the witness of every execution of snapshot sn and
+// sets its counts. xs[j], if there is one and it is not nil, is execution j
+// already replayed. The constructive check must agree with the state-based
+// ones: a snapshot that passes them but has no witness is an internal
+// inconsistency, reported as an error.
+func countWitnesses(sys *model.System, sn *Snapshot, xs []*Execution) error {
 	t := &sys.Topo
-	err := parallelFor(len(rep.Snapshots), workers, func(i int) error {
-		if twin != nil && twin[i] >= 0 {
-			return nil
+	s := t.SnapshotIndex(sn.ID)
+	c := &WitnessCounts{}
+	for j, evs := range sn.Executions {
+		var x *Execution
+		if j < len(xs) {
+			x = xs[j]
 		}
-		sn := &rep.Snapshots[i]
-		s := t.SnapshotIndex(sn.ID)
-		c := &WitnessCounts{}
-		for j, evs := range sn.Executions {
-			x, err := Replay(sys, evs)
-			if err != nil {
+		if x == nil {
+			var err error
+			if x, err = Replay(sys, evs); err != nil {
 				return fmt.Errorf("internal error: snapshot %s, execution %d: %w", sn.ID, j+1, err)
 			}
-			w := x.Witness(s)
-			c.Examined++
-			switch {
-			case !w.Judged:
-				return fmt.Errorf("internal error: snapshot %s (%s), execution %d: the snapshot did not complete", sn.ID, sn.Format(t), j+1)
-			case !w.Feasible:
-				if x.CompleteAt[s] >= 0 && len(StateViolations(sys, x.States[x.CompleteAt[s]+1], s)) == 0 {
-					return fmt.Errorf("internal inconsistency: snapshot %s (%s) passes the state-based checks in execution %d of %d events, but its constructive feasibility check fails: %s",
-						sn.ID, sn.Format(t), j+1, len(evs), w.Reason)
-				}
-				c.Infeasible++
-			case w.Actual:
-				c.Actual++
-			default:
-				c.FeasibleOnly++
+		}
+		w := x.Witness(s)
+		c.Examined++
+		switch {
+		case !w.Judged:
+			return fmt.Errorf("internal error: snapshot %s (%s), execution %d: the snapshot did not complete", sn.ID, sn.Format(t), j+1)
+		case !w.Feasible:
+			if x.CompleteAt[s] >= 0 && len(StateViolations(sys, x.States[x.CompleteAt[s]+1], s)) == 0 {
+				return fmt.Errorf("internal inconsistency: snapshot %s (%s) passes the state-based checks in execution %d of %d events, but its constructive feasibility check fails: %s",
+					sn.ID, sn.Format(t), j+1, len(evs), w.Reason)
 			}
-		}
-		sn.Witnesses = c
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for i, j := range twin {
-		if j >= 0 {
-			c := *rep.Snapshots[j].Witnesses
-			rep.Snapshots[i].Witnesses = &c
+			c.Infeasible++
+		case w.Actual:
+			c.Actual++
+		default:
+			c.FeasibleOnly++
 		}
 	}
+	sn.Witnesses = c
 	return nil
 }
 
