@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -316,16 +317,21 @@ func fillReport(sys *model.System, opts Options, workers int, res *explore.Resul
 	// ran afterwards.
 	snaps := make([][]Snapshot, len(snapFindings))
 	witnessErrs := make([]error, len(snapFindings))
-	err := parallelFor(len(snapFindings), workers, func(k int) error {
+	rbs := make([]*rebuild, parallelWorkers(len(snapFindings), workers))
+	err := parallelFor(len(snapFindings), workers, func(w, k int) error {
 		f := snapFindings[k]
 		_, rest, _ := strings.Cut(f.Key, "\x00")
-		sp := newSpace(sys, false, opts)
+		if rbs[w] == nil {
+			rbs[w] = newRebuild(newSpace(sys, false, opts))
+		}
+		rb := rbs[w]
+		sp := rb.space
 		var snap Snapshot
 		var last *model.State
 		var sn int
 		var xs []*Execution // nil for an execution renamed after its rebuilding
 		for i, p := range f.Paths {
-			evs, st, completed, x, err := followPath(sys, sp.x, p, true)
+			evs, st, completed, x, err := rb.follow(p, true)
 			if err != nil {
 				return err
 			}
@@ -336,7 +342,7 @@ func fillReport(sys *model.System, opts Options, workers int, res *explore.Resul
 				snap.SnapshotValue, last = RecordedValue(sys, st, sn), st
 			} else {
 				var renamed bool
-				if evs, renamed, err = sp.sameValue(evs, st, last, sn); err != nil {
+				if evs, renamed, err = rb.sameValue(evs, st, last, sn); err != nil {
 					return err
 				}
 				if renamed {
@@ -358,8 +364,8 @@ func fillReport(sys *model.System, opts Options, workers int, res *explore.Resul
 			}
 			seen[key] = true
 			other := Snapshot{SnapshotValue: RecordedValue(sys, &sp.ren, sn)}
-			for _, evs := range snap.Executions {
-				renamed, err := renameExecution(sys, &sp.rens[r], evs)
+			for j, evs := range snap.Executions {
+				renamed, err := rb.renameStates(&sp.rens[r], evs, xs[j])
 				if err != nil {
 					return err
 				}
@@ -368,6 +374,7 @@ func fillReport(sys *model.System, opts Options, workers int, res *explore.Resul
 			snaps[k] = append(snaps[k], other)
 		}
 		witnessErrs[k] = countWitnesses(sys, &snaps[k][0], xs)
+		rb.reclaim(xs)
 		return nil
 	})
 	if err != nil {
@@ -505,11 +512,12 @@ func recordedTotal(sys *model.System, st *model.State, s int) int64 {
 	return t
 }
 
-// parallelFor runs f(0..n-1) on up to workers goroutines and returns the
+// parallelFor runs f(w, i) for i in 0..n-1 on up to workers goroutines
+// (w, from 0, says which: for scratch memory of its own) and returns the
 // error of the lowest index that failed, so that the outcome does not
 // depend on scheduling.
-func parallelFor(n, workers int, f func(int) error) error {
-	workers = max(1, min(workers, n))
+func parallelFor(n, workers int, f func(w, i int) error) error {
+	workers = parallelWorkers(n, workers)
 	errs := make([]error, n)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -520,7 +528,7 @@ func parallelFor(n, workers int, f func(int) error) error {
 				if i >= n {
 					return
 				}
-				errs[i] = f(i)
+				errs[i] = f(w, i)
 			}
 		})
 	}
@@ -532,6 +540,9 @@ func parallelFor(n, workers int, f func(int) error) error {
 	}
 	return nil
 }
+
+// parallelWorkers is how many goroutines parallelFor(n, workers, …) runs.
+func parallelWorkers(n, workers int) int { return max(1, min(workers, n)) }
 
 // catchContract, deferred, turns a panic with a *model.ContractError (an
 // algorithm breaking the model's contract) into the function's error; any
@@ -556,13 +567,50 @@ func catchContract(err *error) {
 // renamings of them (each step takes the first event whose successor is a
 // renaming of the search's).
 func followPath(sys *model.System, ex *model.Expander, path []int, record bool) ([]model.Event, *model.State, uint32, *Execution, error) {
+	sp := &space{sys: sys, x: ex}
 	if ex.Symmetric() {
-		return followCanonicalPath(sys, ex, path, record)
+		sp.rens = sys.Symmetries()
+	}
+	return newRebuild(sp).follow(path, record)
+}
+
+// rebuild rebuilds executions from search paths (followPath) with the
+// scratch memory of one worker.
+type rebuild struct {
+	space *space // the search's expander, and its renamings
+	sys   *model.System
+	step  *stepper
+	// free holds the states of executions analysed and dropped (reclaim),
+	// for the next ones.
+	free            []*model.State
+	next, cand, ren model.State
+	want, enc       []byte
+}
+
+func newRebuild(sp *space) *rebuild {
+	return &rebuild{space: sp, sys: sp.sys, step: newStepper(sp.sys)}
+}
+
+// reclaim takes back the states of executions xs (nil ones aside), which
+// nothing may use any more.
+func (rb *rebuild) reclaim(xs []*Execution) {
+	for _, x := range xs {
+		if x != nil {
+			rb.free = append(rb.free, x.States...)
+		}
+	}
+}
+
+// follow is followPath with rb's expander.
+func (rb *rebuild) follow(path []int, record bool) ([]model.Event, *model.State, uint32, *Execution, error) {
+	sys, ex := rb.sys, rb.space.x
+	if ex.Symmetric() {
+		return rb.followCanonical(path, record)
 	}
 	st := sys.Initial()
 	var rec *recorder
 	if record {
-		rec = newRecorder(sys, st)
+		rec = newRecorder(sys, st, &rb.free)
 	}
 	evs := make([]model.Event, 0, len(path))
 	var completed uint32
@@ -580,24 +628,22 @@ func followPath(sys *model.System, ex *model.Expander, path []int, record bool) 
 	}
 	var x *Execution
 	if rec != nil {
-		x = rec.finish(evs, st, newStepper(sys))
+		x = rec.finish(evs, st, rb.step)
 	}
 	return evs, st, completed, x, nil
 }
 
-func followCanonicalPath(sys *model.System, ex *model.Expander, path []int, record bool) ([]model.Event, *model.State, uint32, *Execution, error) {
-	rens := sys.Symmetries()
-	sp := newStepper(sys)
+func (rb *rebuild) followCanonical(path []int, record bool) ([]model.Event, *model.State, uint32, *Execution, error) {
+	sys, ex, rens := rb.sys, rb.space.x, rb.space.rens
 	st, cs := sys.Initial(), sys.Initial() // the real state, the search's
 	var rec *recorder
 	if record {
-		rec = newRecorder(sys, st)
+		rec = newRecorder(sys, st, &rb.free)
 	}
 	var r *model.Renaming // st is r(cs); nil: the identity
 	evs := make([]model.Event, 0, len(path))
 	var completed uint32
-	var next, cand, ren model.State
-	var want, enc []byte
+	next, ren := &rb.next, &rb.ren
 	for k, i := range path {
 		events := ex.Events(cs)
 		if i >= len(events) {
@@ -605,8 +651,8 @@ func followCanonicalPath(sys *model.System, ex *model.Expander, path []int, reco
 		}
 		e := events[i]
 		next.CopyFrom(cs)
-		sys.Apply(&next, e)
-		f, ok := renamedEvent(sp, r, e, st, &next, &cand, &ren)
+		sys.Apply(next, e)
+		f, ok := renamedEvent(rb.step, r, e, st, next, &rb.cand, ren)
 		if !ok {
 			return nil, nil, 0, nil, fmt.Errorf("internal error: path step %d has no renamed counterpart", k)
 		}
@@ -616,21 +662,30 @@ func followCanonicalPath(sys *model.System, ex *model.Expander, path []int, reco
 		if rec != nil {
 			rec.performed(k, f, completed, st)
 		}
-		if err := sys.Decode(ex.Canonical(enc[:0], &next), cs); err != nil {
+		if err := sys.Decode(ex.Canonical(rb.enc[:0], next), cs); err != nil {
 			return nil, nil, 0, nil, fmt.Errorf("internal error: %w", err)
 		}
 		// Which renaming takes the search's new state to the real one?
 		// Encodings are equal only for equal states, so a renaming that
-		// puts a balance or a script position elsewhere is no candidate.
-		real := st.Encode(want[:0])
+		// puts a balance or a script position elsewhere is no candidate
+		// (and st need not be encoded when none is).
+		var real []byte
+		is := func(q *model.State) bool {
+			if real == nil {
+				real = st.Encode(rb.want[:0])
+				rb.want = real
+			}
+			rb.enc = q.Encode(rb.enc[:0])
+			return bytes.Equal(rb.enc, real)
+		}
 		r = nil
-		found := bytes.Equal(cs.Encode(enc[:0]), real)
+		found := slices.Equal(cs.Balance, st.Balance) && slices.Equal(cs.PC, st.PC) && is(cs)
 		for j := 0; !found && j < len(rens); j++ {
 			if !nodesMatch(&rens[j], cs, st) {
 				continue
 			}
-			sys.Rename(&rens[j], cs, &ren)
-			if bytes.Equal(ren.Encode(enc[:0]), real) {
+			sys.Rename(&rens[j], cs, ren)
+			if is(ren) {
 				r, found = &rens[j], true
 			}
 		}
@@ -640,7 +695,7 @@ func followCanonicalPath(sys *model.System, ex *model.Expander, path []int, reco
 	}
 	var x *Execution
 	if rec != nil {
-		x = rec.finish(evs, st, sp)
+		x = rec.finish(evs, st, rb.step)
 	}
 	return evs, st, completed, x, nil
 }
@@ -711,13 +766,28 @@ func mapsTo(r *model.Renaming, e, f model.Event) bool {
 // renameExecution returns the execution that renaming r makes of evs: at
 // each step, the first event whose successor is the renamed successor.
 func renameExecution(sys *model.System, r *model.Renaming, evs []model.Event) ([]model.Event, error) {
+	return newRebuild(&space{sys: sys}).renameExecution(r, evs)
+}
+
+// renameExecution is the function renameExecution with rb's scratch memory.
+func (rb *rebuild) renameExecution(r *model.Renaming, evs []model.Event) ([]model.Event, error) {
+	return rb.renameStates(r, evs, nil)
+}
+
+// renameStates is renameExecution; x, if not nil, is evs analysed, whose
+// states spare performing evs again.
+func (rb *rebuild) renameStates(r *model.Renaming, evs []model.Event, x *Execution) ([]model.Event, error) {
+	sys := rb.sys
 	orig, cur := sys.Initial(), sys.Initial()
-	var ren, cand model.State
-	sp := newStepper(sys)
 	out := make([]model.Event, 0, len(evs))
 	for k, e := range evs {
-		sys.Apply(orig, e)
-		f, ok := renamedEvent(sp, r, e, cur, orig, &cand, &ren)
+		next := orig
+		if x != nil {
+			next = x.States[k+1]
+		} else {
+			sys.Apply(orig, e)
+		}
+		f, ok := renamedEvent(rb.step, r, e, cur, next, &rb.cand, &rb.ren)
 		if !ok {
 			return nil, fmt.Errorf("internal error: step %d of an execution has no renamed counterpart", k)
 		}
@@ -731,7 +801,8 @@ func renameExecution(sys *model.System, r *model.Renaming, evs []model.Event) ([
 // (renamed reports it) so that it records in snapshot sn the value that state want holds: under
 // symmetry reduction two paths to one finding may end at different
 // renamings of the value.
-func (s *space) sameValue(evs []model.Event, st, want *model.State, sn int) (_ []model.Event, renamed bool, _ error) {
+func (rb *rebuild) sameValue(evs []model.Event, st, want *model.State, sn int) (_ []model.Event, renamed bool, _ error) {
+	s := rb.space
 	key := valueKey(nil, s.sys, want, sn)
 	if bytes.Equal(valueKey(nil, s.sys, st, sn), key) {
 		return evs, false, nil
@@ -739,7 +810,7 @@ func (s *space) sameValue(evs []model.Event, st, want *model.State, sn int) (_ [
 	for r := range s.rens {
 		s.sys.Rename(&s.rens[r], st, &s.ren)
 		if bytes.Equal(valueKey(nil, s.sys, &s.ren, sn), key) {
-			evs, err := renameExecution(s.sys, &s.rens[r], evs)
+			evs, err := rb.renameExecution(&s.rens[r], evs)
 			return evs, true, err
 		}
 	}

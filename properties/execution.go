@@ -48,7 +48,7 @@ type entry struct {
 func Replay(sys *model.System, events []model.Event) (*Execution, error) {
 	st := sys.Initial()
 	sp := newStepper(sys)
-	rec := newRecorder(sys, st)
+	rec := newRecorder(sys, st, nil)
 	for k, e := range events {
 		completed, err := sp.step(st, e)
 		if err != nil {
@@ -64,13 +64,16 @@ func Replay(sys *model.System, events []model.Event) (*Execution, error) {
 type recorder struct {
 	x      *Execution
 	mirror [][]entry // per channel: the messages in flight, with their ids
+	free   *[]*model.State
 }
 
-// newRecorder starts recording an execution from initial state st.
-func newRecorder(sys *model.System, st *model.State) *recorder {
+// newRecorder starts recording an execution from initial state st. The
+// execution's states reuse those in *free, if free is not nil.
+func newRecorder(sys *model.System, st *model.State, free *[]*model.State) *recorder {
 	t := &sys.Topo
 	x := &Execution{Sys: sys}
-	x.States = append(x.States, st.Clone())
+	r := &recorder{x: x, free: free}
+	x.States = append(x.States, r.clone(st))
 	mirror := make([][]entry, len(t.Chans))
 	for c, q := range st.Chans {
 		for _, m := range q {
@@ -90,7 +93,20 @@ func newRecorder(sys *model.System, st *model.State) *recorder {
 	for s := range x.CompleteAt {
 		x.CompleteAt[s] = -1
 	}
-	return &recorder{x: x, mirror: mirror}
+	r.mirror = mirror
+	return r
+}
+
+// clone returns a copy of st, in a free state if there is one.
+func (r *recorder) clone(st *model.State) *model.State {
+	if r.free == nil || len(*r.free) == 0 {
+		return st.Clone()
+	}
+	free := *r.free
+	c := free[len(free)-1]
+	*r.free = free[:len(free)-1]
+	c.CopyFrom(st)
+	return c
 }
 
 // performed records event k, e, which was enabled and has just been
@@ -140,7 +156,7 @@ func (r *recorder) performed(k int, e model.Event, completed uint32, st *model.S
 			x.CompleteAt[s] = k
 		}
 	}
-	x.States = append(x.States, st.Clone())
+	x.States = append(x.States, r.clone(st))
 }
 
 // sameMessages reports whether the mirror of a channel holds exactly the
