@@ -2,13 +2,13 @@ package properties
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/big"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -396,9 +396,7 @@ func fillReport(sys *model.System, opts Options, workers int, res *explore.Resul
 		rep.Snapshots = append(rep.Snapshots, ss...)
 	}
 	explainFeasibility(sys, rep)
-	sort.SliceStable(rep.Snapshots, func(i, j int) bool {
-		return CompareValues(&sys.Topo, rep.Snapshots[i].SnapshotValue, rep.Snapshots[j].SnapshotValue) < 0
-	})
+	sortSnapshots(&sys.Topo, rep.Snapshots)
 	switch {
 	case len(rep.Violations) > 0:
 		rep.Verdict = Violated
@@ -408,6 +406,54 @@ func fillReport(sys *model.System, opts Options, workers int, res *explore.Resul
 		rep.Verdict = OK
 	}
 	return nil
+}
+
+// sortSnapshots sorts snaps stably by CompareValues, reading each value's
+// maps once rather than at every comparison.
+func sortSnapshots(t *model.Topology, snaps []Snapshot) {
+	type sortKey struct {
+		snap  int
+		nodes []int
+		chans [][]int32
+	}
+	names := make([]string, len(t.Chans))
+	for c := range t.Chans {
+		names[c] = t.ChannelName(c)
+	}
+	keys := make([]sortKey, len(snaps))
+	order := make([]int, len(snaps))
+	for i := range snaps {
+		v := &snaps[i].SnapshotValue
+		k := sortKey{snap: t.SnapshotIndex(v.ID), nodes: make([]int, len(t.Nodes)), chans: make([][]int32, len(t.Chans))}
+		for j, n := range t.Nodes {
+			k.nodes[j] = v.Nodes[n]
+		}
+		for c, name := range names {
+			k.chans[c] = v.Channels[name]
+		}
+		keys[i], order[i] = k, i
+	}
+	// As CompareValues compares.
+	slices.SortStableFunc(order, func(i, j int) int {
+		a, b := &keys[i], &keys[j]
+		if c := cmp.Compare(a.snap, b.snap); c != 0 {
+			return c
+		}
+		if c := slices.Compare(a.nodes, b.nodes); c != 0 {
+			return c
+		}
+		for ch := range a.chans {
+			if c := slices.Compare(a.chans[ch], b.chans[ch]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	sorted := make([]Snapshot, len(snaps))
+	for k, i := range order {
+		sorted[k] = snaps[i]
+	}
+	copy(snaps, sorted)
 }
 
 // resolve turns a path of event indices into events and replays them.
@@ -610,7 +656,7 @@ func (rb *rebuild) follow(path []int, record bool) ([]model.Event, *model.State,
 	st := sys.Initial()
 	var rec *recorder
 	if record {
-		rec = newRecorder(sys, st, &rb.free)
+		rec = newRecorder(sys, st, len(path), &rb.free)
 	}
 	evs := make([]model.Event, 0, len(path))
 	var completed uint32
@@ -638,7 +684,7 @@ func (rb *rebuild) followCanonical(path []int, record bool) ([]model.Event, *mod
 	st, cs := sys.Initial(), sys.Initial() // the real state, the search's
 	var rec *recorder
 	if record {
-		rec = newRecorder(sys, st, &rb.free)
+		rec = newRecorder(sys, st, len(path), &rb.free)
 	}
 	var r *model.Renaming // st is r(cs); nil: the identity
 	evs := make([]model.Event, 0, len(path))

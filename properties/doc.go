@@ -4,5 +4,6 @@
 // happens-before graph and the reordering witness. Simulate checks random
 // maximal executions of configurations too large to exhaust.
 //
-// It imports model and explore.
+// It imports model and explore, and github.com/dominikbraun/graph
+// internally (no graph types in its API).
 package properties

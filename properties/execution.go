@@ -48,7 +48,7 @@ type entry struct {
 func Replay(sys *model.System, events []model.Event) (*Execution, error) {
 	st := sys.Initial()
 	sp := newStepper(sys)
-	rec := newRecorder(sys, st, nil)
+	rec := newRecorder(sys, st, len(events), nil)
 	for k, e := range events {
 		completed, err := sp.step(st, e)
 		if err != nil {
@@ -67,11 +67,15 @@ type recorder struct {
 	free   *[]*model.State
 }
 
-// newRecorder starts recording an execution from initial state st. The
-// execution's states reuse those in *free, if free is not nil.
-func newRecorder(sys *model.System, st *model.State, free *[]*model.State) *recorder {
+// newRecorder starts recording an execution of n events from initial
+// state st. The execution's states reuse those in *free, if free is not
+// nil.
+func newRecorder(sys *model.System, st *model.State, n int, free *[]*model.State) *recorder {
 	t := &sys.Topo
-	x := &Execution{Sys: sys}
+	x := &Execution{Sys: sys, States: make([]*model.State, 0, n+1)}
+	if n > 0 {
+		x.Sent, x.Received = make([][]int, 0, n), make([]int, 0, n)
+	}
 	r := &recorder{x: x, free: free}
 	x.States = append(x.States, r.clone(st))
 	mirror := make([][]entry, len(t.Chans))

@@ -1,9 +1,12 @@
 package properties
 
 import (
-	"cmp"
+	"container/heap"
+	"errors"
 	"fmt"
-	"slices"
+	"sort"
+
+	"github.com/dominikbraun/graph"
 )
 
 // EdgeKind is the kind of an edge of the happens-before graph.
@@ -39,29 +42,39 @@ type HBEdge struct {
 // HBGraph is the happens-before graph of a concrete execution: one vertex
 // per event (by index), edges for process order and for every transfer
 // from its send to its receive (SPEC §5.6). Marker messages are listed
-// separately (Markers) for diagrams. The adjacency is held in flat slices:
-// the edges sorted by (From, To), so that the successors of event v are
-// the targets of edges[start[v]:start[v+1]].
+// separately (Markers) for diagrams.
 type HBGraph struct {
 	x       *Execution
-	edges   []HBEdge // bank edges, sorted by (From, To), at most one per pair
+	g       graph.Graph[int, int]
+	edges   []HBEdge // bank edges, sorted by (From, To)
 	markers []HBEdge
-	start   []int // per event and one more: its first edge in edges
-	to      []int // edges' targets, in edges' order
+	succ    [][]int // bank successors per event, ascending
+	pred    [][]int // bank predecessors per event, ascending
 }
 
 // HB builds the happens-before graph of the execution.
 func (x *Execution) HB() *HBGraph {
 	n := len(x.Events)
 	// Every edge goes forward in the execution's order (From < To), so the
-	// graph is acyclic by construction.
-	h := &HBGraph{x: x}
-	edges := make([]HBEdge, 0, n+len(x.Msgs))
+	// graph is acyclic by construction; graph.Acyclic() would search for a
+	// cycle at every AddEdge.
+	h := &HBGraph{x: x, g: graph.New(graph.IntHash, graph.Directed())}
+	for k := 0; k < n; k++ {
+		if err := h.g.AddVertex(k); err != nil {
+			panic(fmt.Sprintf("properties: internal error: hb vertex %d: %v", k, err))
+		}
+	}
 	add := func(e HBEdge) {
 		if e.From >= e.To {
 			panic(fmt.Sprintf("properties: internal error: hb edge %d->%d goes backwards", e.From, e.To))
 		}
-		edges = append(edges, e)
+		err := h.g.AddEdge(e.From, e.To, graph.EdgeData(e))
+		if errors.Is(err, graph.ErrEdgeAlreadyExists) {
+			return // a transfer between consecutive events of one node adds nothing
+		}
+		if err != nil {
+			panic(fmt.Sprintf("properties: internal error: hb edge %d->%d: %v", e.From, e.To, err))
+		}
 	}
 	last := make([]int, len(x.Sys.Topo.Nodes))
 	for i := range last {
@@ -83,39 +96,35 @@ func (x *Execution) HB() *HBGraph {
 		}
 		add(HBEdge{From: m.Sent, To: m.Recv, Kind: TransferEdge, Msg: m.ID})
 	}
-	// Sorted stably, an edge that repeats a pair comes after the first one
-	// added (a transfer between consecutive events of one node adds
-	// nothing to their process order), and is dropped.
-	slices.SortStableFunc(edges, func(a, b HBEdge) int {
-		if c := cmp.Compare(a.From, b.From); c != 0 {
-			return c
+	adj, err := h.g.AdjacencyMap()
+	if err != nil {
+		panic(fmt.Sprintf("properties: internal error: hb adjacency: %v", err))
+	}
+	h.succ = make([][]int, n)
+	h.pred = make([][]int, n)
+	for from, tos := range adj {
+		for to, e := range tos {
+			h.succ[from] = append(h.succ[from], to)
+			h.pred[to] = append(h.pred[to], from)
+			h.edges = append(h.edges, e.Properties.Data.(HBEdge))
 		}
-		return cmp.Compare(a.To, b.To)
+	}
+	for k := 0; k < n; k++ {
+		sort.Ints(h.succ[k])
+		sort.Ints(h.pred[k])
+	}
+	sort.Slice(h.edges, func(i, j int) bool {
+		a, b := h.edges[i], h.edges[j]
+		if a.From != b.From {
+			return a.From < b.From
+		}
+		return a.To < b.To
 	})
-	h.edges = edges[:0]
-	for _, e := range edges {
-		if k := len(h.edges); k > 0 && h.edges[k-1].From == e.From && h.edges[k-1].To == e.To {
-			continue
-		}
-		h.edges = append(h.edges, e)
-	}
-	h.start = make([]int, n+1)
-	h.to = make([]int, len(h.edges))
-	for k, e := range h.edges {
-		h.start[e.From+1]++
-		h.to[k] = e.To
-	}
-	for v := 0; v < n; v++ {
-		h.start[v+1] += h.start[v]
-	}
 	return h
 }
 
-// succ lists the bank successors of event v, ascending.
-func (h *HBGraph) succ(v int) []int { return h.to[h.start[v]:h.start[v+1]] }
-
 // Len is the number of events (vertices).
-func (h *HBGraph) Len() int { return len(h.start) - 1 }
+func (h *HBGraph) Len() int { return len(h.succ) }
 
 // Edges lists the happens-before edges (process order and transfers),
 // sorted by source then target event.
@@ -140,7 +149,7 @@ func (h *HBGraph) HappensBefore(a, b int) bool {
 	for len(stack) > 0 {
 		v := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, w := range h.succ(v) {
+		for _, w := range h.succ[v] {
 			if w == b {
 				return true
 			}
@@ -162,15 +171,42 @@ func (h *HBGraph) Concurrent(a, b int) bool {
 // true (all events when keep is nil), respecting the happens-before
 // relation restricted to them. It is stable: among the events that may
 // come next it always takes the one that came first in the real order, so
-// it is the real order wherever the relation allows. Since every edge goes
-// forward in the real order, that is the real order of the events kept:
-// when the earliest event not yet taken is due, every event it depends on
-// came before it and has been taken.
+// it is the real order wherever the relation allows.
 func (h *HBGraph) Order(keep func(int) bool) []int {
+	n := h.Len()
+	in := make([]int, n)
+	kept := make([]bool, n)
+	for v := 0; v < n; v++ {
+		kept[v] = keep == nil || keep(v)
+	}
+	for v := 0; v < n; v++ {
+		if !kept[v] {
+			continue
+		}
+		for _, w := range h.succ[v] {
+			if kept[w] {
+				in[w]++
+			}
+		}
+	}
+	var q minHeap
+	for v := 0; v < n; v++ {
+		if kept[v] && in[v] == 0 {
+			q = append(q, v)
+		}
+	}
+	heap.Init(&q)
 	var order []int
-	for v := 0; v < h.Len(); v++ {
-		if keep == nil || keep(v) {
-			order = append(order, v)
+	for q.Len() > 0 {
+		v := heap.Pop(&q).(int)
+		order = append(order, v)
+		for _, w := range h.succ[v] {
+			if !kept[w] {
+				continue
+			}
+			if in[w]--; in[w] == 0 {
+				heap.Push(&q, w)
+			}
 		}
 	}
 	return order
@@ -195,4 +231,17 @@ func (h *HBGraph) Respects(order []int) bool {
 		}
 	}
 	return true
+}
+
+type minHeap []int
+
+func (q minHeap) Len() int           { return len(q) }
+func (q minHeap) Less(i, j int) bool { return q[i] < q[j] }
+func (q minHeap) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
+func (q *minHeap) Push(v any)        { *q = append(*q, v.(int)) }
+func (q *minHeap) Pop() any {
+	old := *q
+	v := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return v
 }
