@@ -337,7 +337,6 @@ func bankDiff(sys *model.System, have, want SnapshotValue, what string) string {
 // bankValue's: balances per node, and transfer amounts per channel (sorted
 // when channels are not FIFO, so compared as multisets).
 type bankTarget struct {
-	sys  *model.System
 	bal  []int
 	ch   [][]int32
 	scr  []int32
@@ -346,7 +345,7 @@ type bankTarget struct {
 
 func newBankTarget(sys *model.System, v SnapshotValue) *bankTarget {
 	t := &sys.Topo
-	b := &bankTarget{sys: sys, bal: make([]int, len(t.Nodes)), ch: make([][]int32, len(t.Chans)), fifo: t.FIFO}
+	b := &bankTarget{bal: make([]int, len(t.Nodes)), ch: make([][]int32, len(t.Chans)), fifo: t.FIFO}
 	for i, id := range t.Nodes {
 		b.bal[i] = v.Nodes[id]
 	}
