@@ -2,7 +2,8 @@ package explore
 
 import "encoding/binary"
 
-// arena keeps encoded states in id order, in chunks of 64 MB, without an
+// arena keeps encoded states in id order, in chunks of 64 MB (mapped
+// from the kernel where it can: untouched pages take no memory), without an
 // offset per state: states lie in groups of 16 (ids 16g to 16g+15) that
 // are never split between chunks, and the arena keeps each group's offset
 // and each state's length in a byte (longLen: the length is a uvarint in
@@ -16,6 +17,7 @@ import "encoding/binary"
 // states below an id, for a store that keeps only the last levels.
 type arena struct {
 	chunks [][]byte      // nil once dropped
+	mapped []bool        // per chunk: mapped by mapChunk (release unmaps it)
 	lens   paged[uint8]  // each state's length, or longLen
 	groups paged[uint64] // each group's offset: chunk<<chunkBits | position
 	end    int           // the end of the last state in the last chunk
@@ -78,10 +80,17 @@ func (a *arena) get(id uint32) []byte {
 
 // bytes is the memory the arena holds.
 func (a *arena) bytes() int64 {
-	b := a.lens.bytes() + a.groups.bytes()
+	return a.lens.bytes() + a.groups.bytes() + a.offHeap()
+}
+
+// offHeap is the memory of the arena's chunks, which lie outside the Go
+// heap where the kernel maps them: the last chunk counts up to its end
+// (the rest is untouched memory).
+func (a *arena) offHeap() int64 {
+	var b int64
 	for i, c := range a.chunks {
-		if i == len(a.chunks)-1 && i > 0 {
-			b += int64(a.end) // the rest of a fresh chunk is untouched memory
+		if i == len(a.chunks)-1 {
+			b += int64(a.end)
 		} else {
 			b += int64(cap(c))
 		}
@@ -89,22 +98,40 @@ func (a *arena) bytes() int64 {
 	return b
 }
 
+// newChunk maps a chunk of n bytes.
+func (a *arena) newChunk(n int) []byte {
+	c, mapped := mapChunk(n)
+	a.chunks = append(a.chunks, c)
+	a.mapped = append(a.mapped, mapped)
+	return c
+}
+
+// release gives back the chunks' memory; the arena must not be used again,
+// nor any state it returned.
+func (a *arena) release() {
+	for k := range a.chunks {
+		a.freeChunk(k)
+	}
+}
+
+func (a *arena) freeChunk(k int) {
+	if a.chunks[k] != nil && a.mapped[k] {
+		unmapChunk(a.chunks[k])
+	}
+	a.chunks[k] = nil
+}
+
 // reserve makes room for n new states taking size bytes (their
-// footprints) in all (a new chunk is populated on nw goroutines). It
-// returns their first id and the offset of the first; put stores each.
-func (a *arena) reserve(n, size, nw int) (first uint32, at uint64) {
+// footprints) in all. It returns their first id and the offset of the
+// first; put stores each.
+func (a *arena) reserve(n, size int) (first uint32, at uint64) {
 	first = uint32(a.len())
 	last := len(a.chunks) - 1
 	switch {
 	case last < 0:
-		a.chunks = append(a.chunks, make([]byte, max(min(1<<16, a.chunk), size)))
+		a.newChunk(max(a.chunk, size))
 		last = 0
 	case a.end+size <= len(a.chunks[last]):
-	case last == 0 && len(a.chunks[0]) < a.chunk && a.end+size <= a.chunk:
-		// The first chunk doubles, up to a full chunk.
-		c := make([]byte, max(min(2*len(a.chunks[0]), a.chunk), a.end+size))
-		copy(c, a.chunks[0][:a.end])
-		a.chunks[0] = c
 	default:
 		// A new chunk, where the last group moves if it is not full.
 		from := a.end
@@ -112,10 +139,8 @@ func (a *arena) reserve(n, size, nw int) (first uint32, at uint64) {
 			from = int(a.groups.at(int(first>>groupBits)) & (1<<chunkBits - 1))
 		}
 		part := a.end - from
-		c := make([]byte, max(a.chunk, part+size))
-		populate(c, nw)
+		c := a.newChunk(max(a.chunk, part+size))
 		copy(c, a.chunks[last][from:a.end])
-		a.chunks = append(a.chunks, c)
 		last++
 		if first&(1<<groupBits-1) != 0 {
 			a.groups.set(int(first>>groupBits), uint64(last)<<chunkBits)
@@ -153,8 +178,8 @@ func (a *arena) drop(id uint32) {
 	if int(g) >= a.groups.len() {
 		return
 	}
-	for k := range a.groups.at(int(g)) >> chunkBits {
-		a.chunks[k] = nil
+	for k := range int(a.groups.at(int(g)) >> chunkBits) {
+		a.freeChunk(k)
 	}
 	a.lens.drop(int(g << groupBits))
 	a.groups.drop(int(g))

@@ -74,10 +74,11 @@ type segment struct {
 	// remarks are the indices in cands of terminal states and of
 	// candidates with findings (phase five).
 	remarks []int32
-	// shards[k] are the indices in cands of the successors not found in
-	// the store whose hash falls in shard k; news[k] and size[k] count
-	// the first occurrences among them and their footprints (phase two).
-	shards   [][]int32
+	// shards[k] are the successors not found in the store whose hash
+	// falls in shard k (compact, so that phase two reads little else);
+	// news[k] and size[k] count the first occurrences among them and their
+	// footprints (phase two).
+	shards   [][]pending
 	news     []int
 	size     []int
 	most     int32 // the highest event index
@@ -92,6 +93,13 @@ type segment struct {
 	// phase three's figures
 	transitions int64
 	unlayered   bool
+}
+
+// pending is a successor not found in the store: its hash, its index in
+// the segment's cands and its length.
+type pending struct {
+	hash uint64
+	i, n int32
 }
 
 func (g *segment) bytesOf(c *candidate) []byte { return g.buf[c.off : c.off+c.n : c.off+c.n] }
@@ -123,7 +131,7 @@ func (w *worker) init() {
 			return
 		}
 		g := w.seg
-		c := candidate{from: w.from, event: ev, hash: w.st.hash(nb)}
+		c := candidate{from: w.from, event: ev, hash: w.st.hash(nb), dupS: -1}
 		c.off, c.n = int32(len(g.buf)), int32(len(nb))
 		g.buf = append(g.buf, nb...)
 		if note != 0 {
@@ -147,7 +155,7 @@ func (w *worker) expand(g *segment, lo, hi uint32, probe bool, nshards int) {
 	g.cands, g.buf, g.findings, g.remarks = g.cands[:0], g.buf[:0], g.findings[:0], g.remarks[:0]
 	g.tooMany, g.depthCut, g.most = false, false, 0
 	if len(g.shards) != nshards {
-		g.shards, g.news, g.size = make([][]int32, nshards), make([]int, nshards), make([]int, nshards)
+		g.shards, g.news, g.size = make([][]pending, nshards), make([]int, nshards), make([]int, nshards)
 	}
 	for k := range g.shards {
 		g.shards[k] = g.shards[k][:0]
@@ -188,7 +196,7 @@ func (w *worker) expand(g *segment, lo, hi uint32, probe bool, nshards int) {
 			c.id, c.found = w.st.lookup(g.bytesOf(c), c.hash)
 			if !c.found {
 				k := shardOf(c.hash, nshards)
-				g.shards[k] = append(g.shards[k], int32(i))
+				g.shards[k] = append(g.shards[k], pending{hash: c.hash, i: int32(i), n: c.n})
 			}
 		}
 	}
@@ -196,9 +204,10 @@ func (w *worker) expand(g *segment, lo, hi uint32, probe bool, nshards int) {
 }
 
 // deduper is a round's table of the first occurrences of new states in
-// one shard: open addressing, each slot 0 or 1 + (segment<<32 | index).
+// one shard: open addressing, each slot's ref 0 or 1 + (segment<<32 |
+// index), beside the state's hash.
 type deduper struct {
-	table []uint64
+	table []dedupSlot
 	// dups are the later occurrences, 1 + (segment<<32 | index), in
 	// candidate order.
 	dups []uint64
@@ -219,34 +228,40 @@ func (d *deduper) run(segs []*segment, k int, st stateStore) {
 		d.table = d.table[:size]
 		clear(d.table)
 	} else {
-		d.table = make([]uint64, size)
+		d.table = make([]dedupSlot, size)
 	}
 	mask := uint64(size - 1)
 	d.dups = d.dups[:0]
 	for si, g := range segs {
 		news, footprints := 0, 0
-		for _, i := range g.shards[k] {
-			c := &g.cands[i]
-			c.dupS = -1
-			for j := c.hash >> 20 & mask; ; j = (j + 1) & mask {
-				e := d.table[j]
-				if e == 0 {
-					d.table[j] = 1 + (uint64(si)<<32 | uint64(i))
+		for _, p := range g.shards[k] {
+			for j := p.hash >> 20 & mask; ; j = (j + 1) & mask {
+				e := &d.table[j]
+				if e.ref == 0 {
+					*e = dedupSlot{hash: p.hash, ref: 1 + (uint64(si)<<32 | uint64(p.i))}
 					news++
-					footprints += st.footprint(int(c.n))
+					footprints += st.footprint(int(p.n))
 					break
 				}
-				fs, fi := int32((e-1)>>32), int32(uint32(e-1))
-				f := &segs[fs].cands[fi]
-				if f.hash == c.hash && bytes.Equal(segs[fs].bytesOf(f), g.bytesOf(c)) {
+				if e.hash != p.hash {
+					continue
+				}
+				fs, fi := int32((e.ref-1)>>32), int32(uint32(e.ref-1))
+				c := &g.cands[p.i]
+				if bytes.Equal(segs[fs].bytesOf(&segs[fs].cands[fi]), g.bytesOf(c)) {
 					c.dupS, c.dupI = fs, fi
-					d.dups = append(d.dups, 1+(uint64(si)<<32|uint64(i)))
+					d.dups = append(d.dups, 1+(uint64(si)<<32|uint64(p.i)))
 					break
 				}
 			}
 		}
 		g.news[k], g.size[k] = news, footprints
 	}
+}
+
+// dedupSlot is a slot of the deduper's table.
+type dedupSlot struct {
+	hash, ref uint64
 }
 
 // store runs phase three on g, and counts the paths along its transitions

@@ -16,8 +16,9 @@ type Space interface {
 	// Initial appends the encoded initial state to dst.
 	Initial(dst []byte) []byte
 	// Successors calls emit for every enabled event of state, always in the
-	// same order, with the encoded successor (valid only during the call)
-	// and a note; a non-zero note asks for a Transition check.
+	// same order, with the encoded successor and a note; a non-zero note
+	// asks for a Transition check. The encoded states passed to Successors,
+	// emit, Transition and Terminal are valid only during the call.
 	Successors(state []byte, emit func(next []byte, note uint64))
 	// Transition checks a transition whose note was non-zero.
 	Transition(from, to []byte, note uint64, report func(Finding))
@@ -189,6 +190,7 @@ func Run(ctx context.Context, space Space, opts Options) (*Result, error) {
 		s.tree = &memTree{}
 	}
 	defer s.tree.close()
+	defer s.st.release()
 	s.lastProg = s.start
 	init := space.Initial(nil)
 	s.st.insert(init, s.st.hash(init))
@@ -263,7 +265,7 @@ func (s *search) check(expanded int64, queue int64, depth int) bool {
 		s.stopped = fmt.Sprintf("state limit (--max-states %d) reached", s.opts.MaxStates)
 		return false
 	}
-	if s.opts.MaxMemory > 0 && max(s.memory(), processMemory()) > s.opts.MaxMemory {
+	if s.opts.MaxMemory > 0 && max(s.memory(), processMemory()+s.st.offHeap()) > s.opts.MaxMemory {
 		s.stopped = fmt.Sprintf("memory limit (--max-memory %d MB) reached", s.opts.MaxMemory>>20)
 		return false
 	}

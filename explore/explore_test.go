@@ -583,6 +583,7 @@ func TestLimits(t *testing.T) {
 func TestStoreExact(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	s := newStore()
+	defer s.release()
 	ids := map[string]uint32{}
 	var all [][]byte
 	for i := range 200_000 {
@@ -633,6 +634,7 @@ func TestStoreExact(t *testing.T) {
 // worst-case collision would: each is still stored on its own.
 func TestStoreCollisions(t *testing.T) {
 	s := newStore()
+	defer s.release()
 	const h = 0xdeadbeef_00001234
 	var keys []string
 	for i := range 2000 {
@@ -681,6 +683,7 @@ func TestStoreRounds(t *testing.T) {
 				s.chunk = 700
 				st = s
 			}
+			defer st.release()
 			seen := map[string]bool{}
 			prev := 0 // the fingerprint store keeps the last two rounds
 			var all [][]byte

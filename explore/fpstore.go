@@ -26,6 +26,11 @@ type stateStore interface {
 	get(id uint32) []byte
 	len() int
 	bytes() int64
+	// offHeap is the part of bytes outside the Go heap; release gives the
+	// store's memory back at the end of the search (no state it returned
+	// may be read after that).
+	offHeap() int64
+	release()
 	// level says that ids below start will not be read again, and that
 	// the states added from now on are those of the next level.
 	level(start uint32)
@@ -109,7 +114,7 @@ func (s *fpStore) lookup(_ []byte, h uint64) (uint32, bool) {
 func (s *fpStore) footprint(n int) int { return footprint(n) }
 
 func (s *fpStore) reserve(n, size, nw int) (uint32, uint64) {
-	first, at := s.arena.reserve(n, size, nw)
+	first, at := s.arena.reserve(n, size)
 	for uint64(s.len())*20 > uint64(len(s.table))*17 {
 		old := s.table
 		s.table = make([]uint64, len(old)+len(old)/2)

@@ -45,7 +45,7 @@ func (s *store) bytes() int64 { return s.arena.bytes() + int64(cap(s.table))*8 }
 // reserve makes room in the arena for n new states taking size bytes in
 // all, and grows the table (on nw goroutines) to take them.
 func (s *store) reserve(n, size, nw int) (first uint32, at uint64) {
-	first, at = s.arena.reserve(n, size, nw)
+	first, at = s.arena.reserve(n, size)
 	for uint64(s.len())*20 > uint64(len(s.table))*17 {
 		s.grow(nw)
 	}

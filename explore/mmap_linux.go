@@ -1,0 +1,20 @@
+package explore
+
+import "syscall"
+
+// mapChunk returns n bytes of zeroed memory mapped from the kernel outside
+// the Go heap, and whether it is mapped (else it is an ordinary slice):
+// pages the search has not written yet take no memory, and a chunk needs
+// neither zeroing nor copying when the arena takes a new one.
+func mapChunk(n int) ([]byte, bool) {
+	b, err := syscall.Mmap(-1, 0, n, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	if err != nil {
+		return make([]byte, n), false
+	}
+	return b, true
+}
+
+// unmapChunk gives back a chunk that mapChunk mapped.
+func unmapChunk(b []byte) {
+	_ = syscall.Munmap(b) // only fails for a chunk it did not map
+}
