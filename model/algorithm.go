@@ -108,10 +108,13 @@ type Node struct {
 	sys     *System
 	st      *State
 	i       int
-	cur     *Message // transfer being received, during OnTransfer
+	cur     Message // transfer being received, during OnTransfer (receiving)
 	curChan int
-	recMsg  uint32 // snapshots the current transfer was recorded for
-	changed bool   // some snapshot's Finish happened in this event
+	// receiving: OnTransfer is running (cur is held by value, so that an
+	// event allocates nothing)
+	receiving bool
+	recMsg    uint32 // snapshots the current transfer was recorded for
+	changed   bool   // some snapshot's Finish happened in this event
 	// What the event touched beyond its node's values, for Expander.undo.
 	sentControl bool // SendControl: any outgoing channel
 	marked      bool // StartRecording, StopRecording, Finish: the incoming channels' marks
@@ -239,7 +242,7 @@ func (n *Node) StopRecording(s, ch int) {
 // OnTransfer) to the recorded state of its channel for snapshot s. It does
 // nothing once the node has finished s.
 func (n *Node) RecordMessage(s int) {
-	if n.cur == nil {
+	if !n.receiving {
 		n.fail("RecordMessage outside OnTransfer")
 	}
 	n.checkSnap(s)

@@ -58,3 +58,42 @@ func BenchmarkSuccessors(b *testing.B) {
 		})
 	}
 }
+
+// TestSuccessorsDoNotAllocate: once warm, the expander generates
+// successors without allocating (issue 7's compact state), unreduced, with
+// partial-order reduction and with symmetry reduction, on states that
+// receive transfers and markers and record channel states.
+func TestSuccessorsDoNotAllocate(t *testing.T) {
+	sys, err := algorithms.Load("../examples/bench/any3n_ms2.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := sys.NewExpander()
+	seen := map[string]bool{}
+	queue := [][]byte{x.Initial(nil)}
+	var states [][]byte
+	for len(queue) > 0 && len(states) < 3000 {
+		st := queue[0]
+		queue = queue[1:]
+		if seen[string(st)] {
+			continue
+		}
+		seen[string(st)] = true
+		states = append(states, st)
+		x.Successors(st, func(next []byte, _ uint64) { queue = append(queue, append([]byte(nil), next...)) })
+	}
+	for _, o := range []model.ExpanderOptions{{}, {Reduce: true}, {Reduce: true, Symmetry: true}} {
+		x := sys.NewExpanderWith(o)
+		n := 0
+		emit := func([]byte, uint64) { n++ }
+		run := func() {
+			for _, st := range states {
+				x.Successors(st, emit)
+			}
+		}
+		run() // warm: scratch memory grows to its size
+		if allocs := testing.AllocsPerRun(3, run); allocs != 0 {
+			t.Errorf("%+v: %.0f allocations for the successors of %d states", o, allocs, len(states))
+		}
+	}
+}

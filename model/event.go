@@ -200,9 +200,9 @@ func (s *System) apply(st *State, e Event, nd *Node) (completed uint32) {
 			s.alg.OnControl(nd, e.Chan, m)
 			break
 		}
-		nd.cur, nd.curChan = &m, e.Chan
+		nd.cur, nd.curChan, nd.receiving = m, e.Chan, true
 		s.alg.OnTransfer(nd, e.Chan, m)
-		nd.cur = nil
+		nd.receiving = false
 		st.Balance[e.Node] += m.Amount
 		n := len(t.Nodes)
 		for sn := range t.Snapshots {
