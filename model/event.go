@@ -450,11 +450,11 @@ func (x *Expander) encodeNext(dst, src []byte) []byte {
 	} else {
 		dst = next.appendRecChans(dst)
 	}
-	bits := len(dst)
-	nbits := (c + 7) / 8
-	dst = append(dst, src[lay.chans:lay.chans+nbits]...)
+	codes := len(dst)
+	ncodes := codeBytes(c)
+	dst = append(dst, src[lay.chans:lay.chans+ncodes]...)
 	all := uint32(1)<<len(next.Snap) - 1
-	from := lay.chans + nbits // the start of the untouched channels not yet copied
+	from := lay.chans + ncodes // the start of the untouched channels not yet copied
 	for ch := 0; ch < c; ch++ {
 		if touched&(1<<ch) == 0 {
 			continue
@@ -465,11 +465,10 @@ func (x *Expander) encodeNext(dst, src []byte) []byte {
 		}
 		dst = append(dst, src[from:start]...)
 		from = lay.chanEnd[ch]
+		dst[codes+ch/4] &^= 3 << (2 * (ch % 4))
 		if q := next.Chans[ch]; len(q) > 0 {
-			dst[bits+ch/8] |= 1 << (ch % 8)
+			setCode(dst[codes:], ch, len(q))
 			dst = appendQueue(dst, q, all)
-		} else {
-			dst[bits+ch/8] &^= 1 << (ch % 8)
 		}
 	}
 	return append(dst, src[from:]...)

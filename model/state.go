@@ -255,34 +255,62 @@ func (st *State) Hash() uint64 {
 
 // Encode appends the compact, canonical binary encoding of st to dst (the
 // explorer's store keys). Two states are equal exactly when their
-// encodings are. It begins like appendStable, which stays separate because
-// trace hashes must not change when this encoding does. Small values take
-// one byte, empty channels and recorded channel states one bit, and most
-// messages one byte. It has three sections: the nodes' values, recordings
-// and snapshots' status (appendHead), the recorded channel states
-// (appendRecChans) and the channels (a bit per channel, set when it is
-// not empty, then each non-empty channel's messages: appendQueue), so
-// that the expander can copy the sections and channels an event did not
-// touch from the state it expands.
+// encodings are. It holds what appendStable does, which stays separate
+// because trace hashes must not change when this encoding does. It has
+// three sections, so that the expander can copy the sections and channels
+// an event did not touch from the state it expands:
+//   - the head (appendHead): the snapshots' status, the nodes' balances and
+//     script positions (a byte per node when all are below 16, which a bit
+//     of the first status says), registers and recordings;
+//   - the recorded channel states (appendRecChans);
+//   - the channels: two bits per channel, its length when below 3 (else 3,
+//     and the length less 3 comes first in its bytes), then each non-empty
+//     channel's messages (appendQueue), most of them a byte each.
 func (st *State) Encode(dst []byte) []byte {
 	dst = st.appendHead(dst)
 	dst = st.appendRecChans(dst)
-	bits := len(dst)
-	dst = append(dst, make([]byte, (len(st.Chans)+7)/8)...)
+	codes := len(dst)
+	dst = append(dst, make([]byte, codeBytes(len(st.Chans)))...)
 	all := uint32(1)<<len(st.Snap) - 1
 	for i, q := range st.Chans {
 		if len(q) == 0 {
 			continue
 		}
-		dst[bits+i/8] |= 1 << (i % 8)
+		setCode(dst[codes:], i, len(q))
 		dst = appendQueue(dst, q, all)
 	}
 	return dst
 }
 
-// appendHead appends the first section of the encoding: balances, script
-// positions, registers, recordings and the snapshots' status. It makes
-// room for the longest such section once and then writes by index.
+// codeBytes is the room of n two-bit length codes.
+func codeBytes(n int) int { return (2*n + 7) / 8 }
+
+// setCode writes the length code of entry i (min(n, 3)) into codes, where
+// it was 0.
+func setCode(codes []byte, i, n int) { codes[i/4] |= byte(min(n, 3)) << (2 * (i % 4)) }
+
+// code reads the length code of entry i.
+func code(codes []byte, i int) int { return int(codes[i/4] >> (2 * (i % 4)) & 3) }
+
+// packedBit, in the first snapshot's status byte, says that balances and
+// script positions take a byte per node.
+const packedBit = 0x80
+
+// packed reports whether every balance and script position is below 16.
+func (st *State) packed() bool {
+	if len(st.Snap) == 0 {
+		return false
+	}
+	for i, v := range st.Balance {
+		if uint32(v)|uint32(st.PC[i]) >= 16 {
+			return false
+		}
+	}
+	return true
+}
+
+// appendHead appends the first section of the encoding. It makes room for
+// the longest such section once and then writes by index.
 func (st *State) appendHead(dst []byte) []byte {
 	size := maxVarint*(len(st.Balance)+len(st.PC)+len(st.Regs)+len(st.Rec)) +
 		len(st.Rec)/4 + 1 + len(st.Recording)/8 + 1 + len(st.Snap)
@@ -290,11 +318,23 @@ func (st *State) appendHead(dst []byte) []byte {
 	dst = slices.Grow(dst, size)[:start+size]
 	b := dst[start:]
 	p := 0
-	for _, v := range st.Balance {
-		p = putUvarint(b, p, uint64(uint32(v)))
+	for _, s := range st.Snap {
+		b[p] = byte(s)
+		p++
 	}
-	for _, v := range st.PC {
-		p = putUvarint(b, p, uint64(uint32(v)))
+	if st.packed() {
+		b[0] |= packedBit
+		for i, v := range st.Balance {
+			b[p] = byte(v)<<4 | byte(st.PC[i])
+			p++
+		}
+	} else {
+		for _, v := range st.Balance {
+			p = putUvarint(b, p, uint64(uint32(v)))
+		}
+		for _, v := range st.PC {
+			p = putUvarint(b, p, uint64(uint32(v)))
+		}
 	}
 	for _, r := range st.Regs {
 		p = putUvarint(b, p, uint64(r)<<1^uint64(r>>63)) // as binary.AppendVarint
@@ -332,24 +372,23 @@ func (st *State) appendHead(dst []byte) []byte {
 			acc8 = 0
 		}
 	}
-	for _, s := range st.Snap {
-		b[p] = byte(s)
-		p++
-	}
 	return dst[:start+p]
 }
 
-// appendRecChans appends the recorded channel states: a bit per state, set
-// when it is not empty, then each non-empty one's length and amounts.
+// appendRecChans appends the recorded channel states: a two-bit length
+// code per state, as for channels, then each non-empty one's length (when
+// 3 or more, less 3) and amounts.
 func (st *State) appendRecChans(dst []byte) []byte {
-	bits := len(dst)
-	dst = append(dst, make([]byte, (len(st.RecChan)+7)/8)...)
+	codes := len(dst)
+	dst = append(dst, make([]byte, codeBytes(len(st.RecChan)))...)
 	for i, rc := range st.RecChan {
 		if len(rc) == 0 {
 			continue
 		}
-		dst[bits+i/8] |= 1 << (i % 8)
-		dst = binary.AppendUvarint(dst, uint64(len(rc)))
+		setCode(dst[codes:], i, len(rc))
+		if len(rc) >= 3 {
+			dst = binary.AppendUvarint(dst, uint64(len(rc)-3))
+		}
 		for _, a := range rc {
 			dst = binary.AppendUvarint(dst, uint64(uint32(a)))
 		}
@@ -357,14 +396,17 @@ func (st *State) appendRecChans(dst []byte) []byte {
 	return dst
 }
 
-// appendQueue appends a non-empty channel's length and messages; all is
-// the mask of every snapshot.
+// appendQueue appends a non-empty channel's bytes: its length when 3 or
+// more (less 3), and its messages; all is the mask of every snapshot.
 func appendQueue(dst []byte, q []Message, all uint32) []byte {
 	size := maxVarint + maxMessage*len(q)
 	start := len(dst)
 	dst = slices.Grow(dst, size)[:start+size]
 	b := dst[start:]
-	p := putUvarint(b, 0, uint64(len(q)))
+	p := 0
+	if len(q) >= 3 {
+		p = putUvarint(b, 0, uint64(len(q)-3))
+	}
 	for _, m := range q {
 		// The common cases in one byte, as appendMessage writes them.
 		switch {
@@ -461,13 +503,25 @@ func (s *System) decode(b []byte, st *State, lay *layout) error {
 	t := &s.Topo
 	n, c, k := len(t.Nodes), len(t.Chans), len(t.Snapshots)
 	r := reader{b: b}
-	st.Balance = grow(st.Balance, n)
-	for i := range st.Balance {
-		st.Balance[i] = int32(r.uvarint())
+	st.Snap = grow(st.Snap, k)
+	for i := range st.Snap {
+		st.Snap[i] = SnapStatus(r.byte())
 	}
+	st.Balance = grow(st.Balance, n)
 	st.PC = grow(st.PC, n)
-	for i := range st.PC {
-		st.PC[i] = int32(r.uvarint())
+	if k > 0 && st.Snap[0]&packedBit != 0 {
+		st.Snap[0] &^= packedBit
+		for i := range st.Balance {
+			v := r.byte()
+			st.Balance[i], st.PC[i] = int32(v>>4), int32(v&15)
+		}
+	} else {
+		for i := range st.Balance {
+			st.Balance[i] = int32(r.uvarint())
+		}
+		for i := range st.PC {
+			st.PC[i] = int32(r.uvarint())
+		}
 	}
 	st.Regs = grow(st.Regs, n*s.regs)
 	for i := range st.Regs {
@@ -500,21 +554,20 @@ func (s *System) decode(b []byte, st *State, lay *layout) error {
 	for i := range st.Recording {
 		st.Recording[i] = bits[i/8]&(1<<(i%8)) != 0
 	}
-	st.Snap = grow(st.Snap, k)
-	for i := range st.Snap {
-		st.Snap[i] = SnapStatus(r.byte())
-	}
 	st.RecChan = resize(st.RecChan, k*c)
 	if lay != nil {
 		lay.recChans = len(b) - len(r.b)
 	}
-	bits = r.bits(k * c)
+	codes := r.bits(2 * k * c)
 	for i := range st.RecChan {
 		st.RecChan[i] = st.RecChan[i][:0]
-		if bits[i/8]&(1<<(i%8)) == 0 {
+		l := uint64(code(codes, i))
+		if l == 0 {
 			continue
 		}
-		l := r.uvarint()
+		if l == 3 {
+			l += r.uvarint()
+		}
 		if l > uint64(len(r.b)) {
 			return errDecode
 		}
@@ -528,17 +581,19 @@ func (s *System) decode(b []byte, st *State, lay *layout) error {
 		lay.chans = len(b) - len(r.b)
 		lay.chanEnd = grow(lay.chanEnd, c)
 	}
-	bits = r.bits(c)
+	codes = r.bits(2 * c)
 	for i := range st.Chans {
 		st.Chans[i] = st.Chans[i][:0]
-		if bits[i/8]&(1<<(i%8)) == 0 {
+		l := uint64(code(codes, i))
+		if l == 0 {
 			if lay != nil {
 				lay.chanEnd[i] = len(b) - len(r.b)
 			}
 			continue
 		}
-
-		l := r.uvarint()
+		if l == 3 {
+			l += r.uvarint()
+		}
 		if l > uint64(len(r.b)) {
 			return errDecode
 		}
