@@ -152,6 +152,8 @@ type search struct {
 	res      Result
 	start    time.Time
 	lastProg time.Time
+	lastMem  int64 // the memory at the last look (limits)
+	lastLen  int   // the states stored at the last look
 	stopped  string
 	violated bool
 	err      error // the search cannot go on (see tooManySuccessors)
@@ -265,14 +267,23 @@ func (s *search) check(expanded int64, queue int64, depth int) bool {
 		s.stopped = fmt.Sprintf("state limit (--max-states %d) reached", s.opts.MaxStates)
 		return false
 	}
-	if s.opts.MaxMemory > 0 && max(s.memory(), processMemory()+s.st.offHeap()) > s.opts.MaxMemory {
-		s.stopped = fmt.Sprintf("memory limit (--max-memory %d MB) reached", s.opts.MaxMemory>>20)
-		return false
-	}
 	if expanded&1023 != 0 {
 		return true
 	}
 	// expanded == 0: a breadth-first round boundary; always look.
+	if s.opts.MaxMemory > 0 {
+		// Stop before the next round (or 1,024 states) would cross the
+		// limit, were it to add as many states and as much memory as the
+		// last one did, and grow the table for them.
+		mem := max(s.memory(), processMemory()+s.st.offHeap(), residentMemory())
+		added := s.st.len() - s.lastLen
+		next := mem + max(mem-s.lastMem, 0) + s.st.growth(added)
+		s.lastMem, s.lastLen = mem, s.st.len()
+		if next > s.opts.MaxMemory {
+			s.stopped = fmt.Sprintf("memory limit (--max-memory %d MB) reached", s.opts.MaxMemory>>20)
+			return false
+		}
+	}
 	if err := s.ctx.Err(); err != nil {
 		s.stopped = "interrupted"
 		return false

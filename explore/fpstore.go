@@ -31,6 +31,9 @@ type stateStore interface {
 	// may be read after that).
 	offHeap() int64
 	release()
+	// growth is the memory that storing n more states would add at once
+	// (a table that grows holds its old and its new slots for a while).
+	growth(n int) int64
 	// level says that ids below start will not be read again, and that
 	// the states added from now on are those of the next level.
 	level(start uint32)
@@ -112,6 +115,8 @@ func (s *fpStore) lookup(_ []byte, h uint64) (uint32, bool) {
 }
 
 func (s *fpStore) footprint(n int) int { return footprint(n) }
+
+func (s *fpStore) growth(n int) int64 { return tableGrowth(s.len()+n, len(s.table)) }
 
 func (s *fpStore) reserve(n, size, nw int) (uint32, uint64) {
 	first, at := s.arena.reserve(n, size)

@@ -42,6 +42,19 @@ func (s *store) next(i int) int {
 // bytes is the memory the store holds.
 func (s *store) bytes() int64 { return s.arena.bytes() + int64(cap(s.table))*8 }
 
+func (s *store) growth(n int) int64 { return tableGrowth(s.len()+n, len(s.table)) }
+
+// tableGrowth is the memory a table of slots 8-byte slots grows by (the
+// new table's) when it comes to hold n entries.
+func tableGrowth(n, slots int) int64 {
+	var b int64
+	for uint64(n)*20 > uint64(slots)*17 {
+		slots += slots / 2
+		b += int64(slots) * 8
+	}
+	return b
+}
+
 // reserve makes room in the arena for n new states taking size bytes in
 // all, and grows the table (on nw goroutines) to take them.
 func (s *store) reserve(n, size, nw int) (first uint32, at uint64) {
