@@ -8,11 +8,11 @@ import (
 )
 
 // sampleStates returns up to n encoded states of the bank, breadth-first.
-func sampleStates(b *testing.B, file string, n int) (*model.System, [][]byte) {
-	b.Helper()
+func sampleStates(tb testing.TB, file string, n int) (*model.System, [][]byte) {
+	tb.Helper()
 	sys, err := algorithms.Load(file)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	x := sys.NewExpander()
 	seen := map[string]bool{}
@@ -64,24 +64,7 @@ func BenchmarkSuccessors(b *testing.B) {
 // partial-order reduction and with symmetry reduction, on states that
 // receive transfers and markers and record channel states.
 func TestSuccessorsDoNotAllocate(t *testing.T) {
-	sys, err := algorithms.Load("../examples/bench/any3n_ms2.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := sys.NewExpander()
-	seen := map[string]bool{}
-	queue := [][]byte{x.Initial(nil)}
-	var states [][]byte
-	for len(queue) > 0 && len(states) < 3000 {
-		st := queue[0]
-		queue = queue[1:]
-		if seen[string(st)] {
-			continue
-		}
-		seen[string(st)] = true
-		states = append(states, st)
-		x.Successors(st, func(next []byte, _ uint64) { queue = append(queue, append([]byte(nil), next...)) })
-	}
+	sys, states := sampleStates(t, "../examples/bench/any3n_ms2.json", 3000)
 	for _, o := range []model.ExpanderOptions{{}, {Reduce: true}, {Reduce: true, Symmetry: true}} {
 		x := sys.NewExpanderWith(o)
 		n := 0

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/snapcheck/snapcheck/model"
 	"github.com/snapcheck/snapcheck/model/algorithms"
 	"github.com/snapcheck/snapcheck/properties"
 )
@@ -98,6 +99,44 @@ func TestBenchConfigs(t *testing.T) {
 // process: run one configuration per process for a figure per
 // configuration, as `make bench` does; otherwise it is the peak so far).
 func BenchmarkCheck(b *testing.B) {
+	eachBenchConfig(b, func(b *testing.B, name string, sys *model.System) {
+		var rep *properties.Report
+		var err error
+		var heap uint64
+		for range b.N {
+			b.StopTimer()
+			runtime.GC() // so that the heap's peak is this check's
+			b.StartTimer()
+			stop := sampleHeap()
+			rep, err = properties.Check(context.Background(), sys, benchOptions())
+			heap = stop()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if rep.Verdict != properties.OK {
+				b.Fatalf("%s: verdict %s (stopped: %q), want ok: the benchmark must exhaust the space", name, rep.Verdict, rep.Stopped)
+			}
+		}
+		states := float64(rep.States)
+		b.ReportMetric(states, "states")
+		b.ReportMetric(float64(rep.Transitions), "transitions")
+		if s := rep.ElapsedSeconds; s > 0 {
+			b.ReportMetric(states/s, "states/s")
+			b.ReportMetric(float64(rep.Transitions)/s, "transitions/s")
+		}
+		if states > 0 {
+			b.ReportMetric(float64(rep.StoreBytes)/states, "store-B/state")
+			b.ReportMetric(float64(heap)/states, "heap-B/state")
+		}
+		if kb, ok := peakRSSKB(); ok {
+			b.ReportMetric(float64(kb)/1024, "peak-RSS-MB")
+		}
+	})
+}
+
+// eachBenchConfig runs f as a sub-benchmark on every configuration of
+// benchDir (by name), but the heavy ones unless they are asked for.
+func eachBenchConfig(b *testing.B, f func(b *testing.B, name string, sys *model.System)) {
 	all := os.Getenv(benchAllEnv) == "1"
 	for _, path := range benchConfigs(b) {
 		name := configName(path)
@@ -109,36 +148,7 @@ func BenchmarkCheck(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			var rep *properties.Report
-			var heap uint64
-			for range b.N {
-				b.StopTimer()
-				runtime.GC() // so that the heap's peak is this check's
-				b.StartTimer()
-				stop := sampleHeap()
-				rep, err = properties.Check(context.Background(), sys, benchOptions())
-				heap = stop()
-				if err != nil {
-					b.Fatal(err)
-				}
-				if rep.Verdict != properties.OK {
-					b.Fatalf("%s: verdict %s (stopped: %q), want ok: the benchmark must exhaust the space", name, rep.Verdict, rep.Stopped)
-				}
-			}
-			states := float64(rep.States)
-			b.ReportMetric(states, "states")
-			b.ReportMetric(float64(rep.Transitions), "transitions")
-			if s := rep.ElapsedSeconds; s > 0 {
-				b.ReportMetric(states/s, "states/s")
-				b.ReportMetric(float64(rep.Transitions)/s, "transitions/s")
-			}
-			if states > 0 {
-				b.ReportMetric(float64(rep.StoreBytes)/states, "store-B/state")
-				b.ReportMetric(float64(heap)/states, "heap-B/state")
-			}
-			if kb, ok := peakRSSKB(); ok {
-				b.ReportMetric(float64(kb)/1024, "peak-RSS-MB")
-			}
+			f(b, name, sys)
 		})
 	}
 }
@@ -147,31 +157,20 @@ func BenchmarkCheck(b *testing.B) {
 // properties.PostSearch): the search runs once per configuration, outside
 // the timer.
 func BenchmarkPostSearch(b *testing.B) {
-	all := os.Getenv(benchAllEnv) == "1"
-	for _, path := range benchConfigs(b) {
-		name := configName(path)
-		b.Run(name, func(b *testing.B) {
-			if heavyBench[name] && !all && !benchOptions().Reduce {
-				b.Skipf("heavy configuration; set %s=1 to run it", benchAllEnv)
-			}
-			sys, err := algorithms.Load(path)
-			if err != nil {
+	eachBenchConfig(b, func(b *testing.B, _ string, sys *model.System) {
+		post, err := properties.PostSearch(context.Background(), sys, benchOptions())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ResetTimer()
+		var rep *properties.Report
+		for range b.N {
+			if rep, err = post(); err != nil {
 				b.Fatal(err)
 			}
-			post, err := properties.PostSearch(context.Background(), sys, benchOptions())
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ResetTimer()
-			var rep *properties.Report
-			for range b.N {
-				if rep, err = post(); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(len(rep.Snapshots)), "snapshots")
-		})
-	}
+		}
+		b.ReportMetric(float64(len(rep.Snapshots)), "snapshots")
+	})
 }
 
 // sampleHeap samples the Go heap in use until the returned function is
