@@ -26,6 +26,7 @@ type arena struct {
 }
 
 const (
+	pageSize  = 4096
 	chunkSize = 1 << 26 // 64 MB
 	chunkBits = 32      // an offset's position bits: a chunk larger than chunkSize holds a round larger than one
 	groupBits = 4       // 16 states a group
@@ -148,6 +149,12 @@ func (a *arena) reserve(n, size int) (first uint32, at uint64) {
 		a.end = part
 	}
 	at = uint64(last)<<chunkBits | uint64(a.end)
+	if a.mapped[last] {
+		// The round's pages at once: cheaper than a fault for each as the
+		// workers store the states.
+		c := a.chunks[last]
+		populate(c[a.end&^(pageSize-1):min(a.end+size, len(c))], 1)
+	}
 	a.end += size
 	a.lens.extend(int(first) + n)
 	a.groups.extend((int(first) + n + 1<<groupBits - 1) >> groupBits)
