@@ -1,0 +1,89 @@
+package explore
+
+import (
+	"bytes"
+	"context"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+)
+
+// TestReviewFPStoreGivesBackLevels stores levels of random states in a
+// fingerprint store with small chunks, as the breadth-first search does
+// (a level of rounds, then level): the states of the current and next
+// levels always read back, and the chunks of older levels are given back
+// (the off-heap bytes stay within the two levels' bytes and two chunks).
+func TestReviewFPStoreGivesBackLevels(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	s := newFPStore()
+	s.chunk = 1 << 12
+	defer s.release()
+	var all [][]byte
+	levelStart := 0
+	for level := range 60 {
+		next := len(all)
+		for range 1 + r.IntN(4) { // rounds of this level
+			var round [][]byte
+			size := 0
+			for range r.IntN(80) {
+				b := make([]byte, r.IntN(300))
+				for j := range b {
+					b[j] = byte(r.IntN(256))
+				}
+				b = append(b, byte(len(all)+len(round)), byte((len(all)+len(round))>>8)) // distinct
+				round = append(round, b)
+				size += s.footprint(len(b))
+			}
+			first, at := s.reserve(len(round), size, 2)
+			for i, b := range round {
+				at = s.put(first+uint32(i), at, b, s.hash(b))
+			}
+			all = append(all, round...)
+			for i := levelStart; i < len(all); i++ {
+				if got := s.get(uint32(i)); !bytes.Equal(got, all[i]) {
+					t.Fatalf("level %d: get(%d) = %d bytes, want %d", level, i, len(got), len(all[i]))
+				}
+			}
+		}
+		s.level(uint32(next))
+		levelStart = next
+		held := 0
+		for i := levelStart; i < len(all); i++ {
+			held += s.footprint(len(all[i]))
+		}
+		if off := s.offHeap(); off > int64(held+2*s.chunk) {
+			t.Fatalf("level %d: %d bytes off the heap for %d bytes of states in the last level", level, off, held)
+		}
+	}
+}
+
+// TestReviewRunWorkersAndStores: on random layered and unlayered graphs
+// with findings, Run gives the same result (figures, findings, paths) for
+// 1, 2, 3 and 8 workers, and the fingerprint store the exact store's.
+func TestReviewRunWorkersAndStores(t *testing.T) {
+	for seed := range uint64(12) {
+		var g func() *graph
+		if seed%2 == 0 {
+			g = wideGraph(seed, 6, 3000)
+		} else {
+			g = randomGraph(seed, 4000, false)
+		}
+		one := mustRun(t, context.Background(), g(), Options{Keep: 2})
+		for _, w := range []int{2, 3, 8} {
+			for _, fp := range []bool{false, true} {
+				o := Options{Keep: 2, Workers: w, Fingerprints: fp, NewSpace: func() Space { return g() }}
+				res := mustRun(t, context.Background(), g(), o)
+				a, b := *one, *res
+				a.Elapsed, b.Elapsed, a.StoreBytes, b.StoreBytes = 0, 0, 0, 0
+				b.CollisionProbability = 0
+				if fp && b.Executions == nil {
+					// The fingerprint store cannot count an unlayered graph.
+					a.Executions, a.ExecutionsNote, b.ExecutionsNote = nil, "", ""
+				}
+				if !reflect.DeepEqual(a, b) {
+					t.Errorf("seed %d, %d workers, fingerprints %v: result differs from one worker's:\n%+v\n%+v", seed, w, fp, a.Stats, b.Stats)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,304 @@
+package properties
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/snapcheck/snapcheck/explore"
+	"github.com/snapcheck/snapcheck/model"
+	"github.com/snapcheck/snapcheck/model/algorithms"
+	"github.com/snapcheck/snapcheck/model/modeltest"
+)
+
+// reviewConfig draws banks of shapes modeltest.Config does not: channel
+// lists that are any subset of the ordered pairs (one-way links, nodes
+// with no outgoing channel), scripts of up to maxSends sends of amounts up
+// to 5 (often more than a balance), several scripted initiations, and up
+// to three transfers in flight. Draws that do not validate are skipped.
+func reviewConfig(t *rapid.T, maxNodes, maxSends int) *model.Config {
+	n := rapid.IntRange(2, maxNodes).Draw(t, "nodes")
+	cfg := &model.Config{Name: "review"}
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = strconv.Itoa(i + 1)
+		cfg.Nodes = append(cfg.Nodes, model.NodeSpec{ID: ids[i], Balance: rapid.IntRange(0, 4).Draw(t, "balance "+ids[i])})
+	}
+	cfg.FIFO = rapid.Bool().Draw(t, "fifo")
+	out := make([][]int, n)
+	if rapid.IntRange(0, 3).Draw(t, "complete") == 0 {
+		cfg.Channels.Complete = true
+		for a := range n {
+			for b := range n {
+				if a != b {
+					out[a] = append(out[a], b)
+				}
+			}
+		}
+	} else {
+		for a := range n {
+			for b := range n {
+				if a != b && rapid.Bool().Draw(t, fmt.Sprintf("channel %d->%d", a+1, b+1)) {
+					out[a] = append(out[a], b)
+					cfg.Channels.List = append(cfg.Channels.List, [2]string{ids[a], ids[b]})
+				}
+			}
+		}
+		if len(cfg.Channels.List) == 0 {
+			t.Skip("no channel")
+		}
+	}
+	var senders []int
+	for a := range n {
+		if len(out[a]) > 0 {
+			senders = append(senders, a)
+		}
+	}
+	for k := range rapid.IntRange(0, 3).Draw(t, "in flight") {
+		a := rapid.SampledFrom(senders).Draw(t, fmt.Sprintf("in flight %d from", k+1))
+		b := rapid.SampledFrom(out[a]).Draw(t, fmt.Sprintf("in flight %d to", k+1))
+		cfg.InFlight = append(cfg.InFlight, model.TransferSpec{From: ids[a], To: ids[b], Amount: rapid.IntRange(1, 4).Draw(t, fmt.Sprintf("in flight %d amount", k+1))})
+	}
+	k := rapid.IntRange(1, 2).Draw(t, "snapshots")
+	inits := make([][]int, k)
+	for s := range k {
+		inits[s] = rapid.SliceOfNDistinct(rapid.IntRange(0, n-1), 1, 2, rapid.ID[int]).Draw(t, fmt.Sprintf("initiators of s%d", s+1))
+		spec := model.SnapshotSpec{ID: fmt.Sprintf("s%d", s+1)}
+		for _, i := range inits[s] {
+			spec.Initiators = append(spec.Initiators, ids[i])
+		}
+		cfg.Snapshots = append(cfg.Snapshots, spec)
+	}
+	if rapid.Bool().Draw(t, "any") {
+		cfg.Workload.Any = &model.AnyWorkload{
+			Amounts:  rapid.SliceOfNDistinct(rapid.IntRange(1, 4), 1, 2, rapid.ID[int]).Draw(t, "any amounts"),
+			MaxSends: rapid.IntRange(0, maxSends).Draw(t, "max sends"),
+		}
+	} else {
+		cfg.Workload.Script = map[string][]model.Step{}
+		for i, id := range ids {
+			var steps []model.Step
+			if len(out[i]) > 0 {
+				for j := range rapid.IntRange(0, maxSends).Draw(t, "sends of "+id) {
+					steps = append(steps, model.Step{
+						To:     ids[rapid.SampledFrom(out[i]).Draw(t, fmt.Sprintf("send %d of %s to", j+1, id))],
+						Amount: rapid.IntRange(1, 5).Draw(t, fmt.Sprintf("send %d of %s amount", j+1, id)),
+					})
+				}
+			}
+			for s := range k {
+				for _, x := range inits[s] {
+					if x == i && rapid.IntRange(0, 2).Draw(t, fmt.Sprintf("scripted s%d at %s", s+1, id)) == 0 {
+						at := rapid.IntRange(0, len(steps)).Draw(t, fmt.Sprintf("scripted s%d position at %s", s+1, id))
+						steps = append(steps[:at], append([]model.Step{{Initiate: cfg.Snapshots[s].ID}}, steps[at:]...)...)
+					}
+				}
+			}
+			if len(steps) > 0 {
+				cfg.Workload.Script[id] = steps
+			}
+		}
+		if len(cfg.Workload.Script) == 0 {
+			cfg.Workload.Script = nil
+		}
+	}
+	cfg.Algorithm = rapid.SampledFrom(algorithms.Names()).Draw(t, "algorithm")
+	if err := cfg.Validate(); err != nil {
+		t.Skipf("invalid draw: %v", err)
+	}
+	return cfg
+}
+
+// reviewStats count the banks compared and skipped (REVIEW_LONG prints
+// them as it goes).
+var reviewStats struct{ compared, skipped, symmetric, states atomic.Int64 }
+
+func reviewProgress() {
+	if os.Getenv("REVIEW_LONG") == "" {
+		return
+	}
+	if n := reviewStats.compared.Load() + reviewStats.skipped.Load(); n%100 == 0 {
+		fmt.Fprintf(os.Stderr, "review: %d compared (%d symmetric, %d states in full), %d skipped\n",
+			reviewStats.compared.Load(), reviewStats.symmetric.Load(), reviewStats.states.Load(), reviewStats.skipped.Load())
+	}
+}
+
+// reviewCompare checks cfg in full and under every reduction, store,
+// strategy and worker count, and compares the outcomes.
+func reviewCompare(t *rapid.T, cfg *model.Config, limit int64) {
+	modeltest.Log(t, cfg)
+	sys, err := algorithms.Build(cfg)
+	if err != nil {
+		t.Fatalf("does not build: %v", err)
+	}
+	run := func(o Options) *Report {
+		o.Explore.MaxStates = limit
+		rep, err := Check(context.Background(), sys, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Stopped != "" {
+			reviewStats.skipped.Add(1)
+			reviewProgress()
+			t.Skip("too large")
+		}
+		return rep
+	}
+	full := run(Options{})
+	reviewStats.states.Add(full.States)
+	want := outcomeOf(full)
+	por := run(Options{Reduce: true})
+	sameOutcome(t, "por", want, outcomeOf(por))
+	sameOutcome(t, "por dfs", want, outcomeOf(run(Options{Reduce: true, Explore: explore.Options{Strategy: explore.DFS}})))
+	sameOutcome(t, "por fingerprints workers 2", want, outcomeOf(run(Options{Reduce: true, Explore: explore.Options{Fingerprints: true, Workers: 2}})))
+	if len(sys.Symmetries()) > 0 {
+		sym := run(Options{Reduce: true, Symmetry: true})
+		got := outcomeOf(sym)
+		got.terminal = want.terminal
+		sameOutcome(t, "por symmetry", want, got)
+		reviewStats.symmetric.Add(1)
+	}
+	for _, v := range por.Violations {
+		if _, err := Replay(sys, v.Events); err != nil {
+			t.Errorf("por: %s counterexample does not replay: %v", v.Property, err)
+		}
+	}
+	reviewStats.compared.Add(1)
+	reviewProgress()
+}
+
+// TestReviewReductionRapid compares partial-order reduction (and its
+// combinations) with the full search on banks of reviewConfig's shapes.
+// REVIEW_LONG=1 runs bigger banks (up to 4 nodes, 3 sends per node); use
+// -rapid.checks to run more of them.
+func TestReviewReductionRapid(t *testing.T) {
+	maxNodes, maxSends, limit := 3, 2, int64(4_000)
+	if os.Getenv("REVIEW_LONG") != "" {
+		maxNodes, maxSends, limit = 4, 3, 60_000
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		reviewCompare(rt, reviewConfig(rt, maxNodes, maxSends), limit)
+	})
+	t.Logf("%d banks compared (%d with symmetries), %d too large", reviewStats.compared.Load(), reviewStats.symmetric.Load(), reviewStats.skipped.Load())
+}
+
+// sameReport compares two reports of one search for everything but time
+// and memory: figures, findings, counterexamples, snapshots and their
+// executions.
+func sameReport(t reporter, what string, a, b *Report) {
+	t.Helper()
+	if a.Verdict != b.Verdict || a.States != b.States || a.Transitions != b.Transitions || a.TerminalStates != b.TerminalStates || a.Depth != b.Depth ||
+		(a.Executions == nil) != (b.Executions == nil) || a.Executions != nil && a.Executions.Cmp(b.Executions) != 0 || a.ExecutionsNote != b.ExecutionsNote ||
+		!slices.Equal(a.NeverStarted, b.NeverStarted) {
+		t.Errorf("%s: figures differ: %s %d/%d/%d/%v/%d vs %s %d/%d/%d/%v/%d", what, a.Verdict, a.States, a.Transitions, a.TerminalStates, a.Executions, a.Depth,
+			b.Verdict, b.States, b.Transitions, b.TerminalStates, b.Executions, b.Depth)
+		return
+	}
+	if len(a.Violations) != len(b.Violations) {
+		t.Errorf("%s: %d violations vs %d", what, len(a.Violations), len(b.Violations))
+		return
+	}
+	for i := range a.Violations {
+		x, y := a.Violations[i], b.Violations[i]
+		if x.Property != y.Property || x.Message != y.Message || !slices.Equal(x.Events, y.Events) || x.Feasibility != y.Feasibility {
+			t.Errorf("%s: violation %d differs: %s %q vs %s %q", what, i, x.Property, x.Message, y.Property, y.Message)
+		}
+	}
+	if len(a.Snapshots) != len(b.Snapshots) {
+		t.Errorf("%s: %d snapshots vs %d", what, len(a.Snapshots), len(b.Snapshots))
+		return
+	}
+	for i := range a.Snapshots {
+		x, y := a.Snapshots[i], b.Snapshots[i]
+		if x.Key() != y.Key() || len(x.Executions) != len(y.Executions) {
+			t.Errorf("%s: snapshot %d differs: %s vs %s", what, i, x.Key(), y.Key())
+			continue
+		}
+		for k := range x.Executions {
+			if !slices.Equal(x.Executions[k], y.Executions[k]) {
+				t.Errorf("%s: snapshot %s: execution %d differs", what, x.Key(), k)
+			}
+		}
+	}
+}
+
+// TestReviewWorkersIdenticalRapid: on random banks, every number of
+// workers gives the same report as one, with the exact and the
+// fingerprint stores, with and without partial-order reduction.
+func TestReviewWorkersIdenticalRapid(t *testing.T) {
+	maxNodes, maxSends, limit := 3, 2, int64(3_000)
+	if os.Getenv("REVIEW_LONG") != "" {
+		maxNodes, maxSends, limit = 4, 3, 60_000
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		cfg := reviewConfig(rt, maxNodes, maxSends)
+		modeltest.Log(rt, cfg)
+		sys, err := algorithms.Build(cfg)
+		if err != nil {
+			rt.Fatalf("does not build: %v", err)
+		}
+		reduce := rapid.Bool().Draw(rt, "reduce")
+		fp := rapid.Bool().Draw(rt, "fingerprints")
+		witnesses := rapid.IntRange(1, 3).Draw(rt, "witnesses")
+		run := func(w int) *Report {
+			rep, err := Check(context.Background(), sys, Options{Reduce: reduce, Witnesses: witnesses, AllViolations: witnesses > 1,
+				Explore: explore.Options{MaxStates: limit, Workers: w, Fingerprints: fp}})
+			if err != nil {
+				rt.Fatal(err)
+			}
+			return rep
+		}
+		one := run(1)
+		for _, w := range []int{2, 3, 8} {
+			sameReport(rt, fmt.Sprintf("workers %d", w), one, run(w))
+		}
+	})
+}
+
+// TestReviewSymmetryReductionRapid compares partial-order reduction with
+// symmetry reduction (and each alone) with the full search on symmetric
+// random banks, larger than TestSymmetryKeepsOutcomeRapid's under
+// REVIEW_LONG.
+func TestReviewSymmetryReductionRapid(t *testing.T) {
+	o, limit := modeltest.Options{MaxNodes: 3, MaxSnapshots: 2, MaxBalance: 3, MaxSends: 1, Symmetric: true}, int64(3_000)
+	if os.Getenv("REVIEW_LONG") != "" {
+		o.MaxNodes, o.MaxSends, limit = 4, 2, 60_000
+	}
+	rapid.Check(t, func(rt *rapid.T) {
+		o.Algorithm = rapid.SampledFrom(algorithms.Names()).Draw(rt, "algorithm")
+		cfg := modeltest.Config(o).Draw(rt, "config")
+		modeltest.Log(rt, cfg)
+		sys, err := algorithms.Build(cfg)
+		if err != nil {
+			rt.Fatalf("does not build: %v", err)
+		}
+		full, err := Check(context.Background(), sys, Options{Explore: explore.Options{MaxStates: limit}})
+		if err != nil {
+			rt.Fatal(err)
+		}
+		if full.Stopped != "" {
+			rt.Skip("too large")
+		}
+		for _, c := range []struct {
+			por, sym bool
+			strategy explore.Strategy
+			workers  int
+		}{{true, false, explore.BFS, 2}, {true, true, explore.BFS, 1}, {true, true, explore.DFS, 1}, {false, true, explore.BFS, 2}} {
+			rep, err := Check(context.Background(), sys, Options{Reduce: c.por, Symmetry: c.sym, Explore: explore.Options{MaxStates: limit, Strategy: c.strategy, Workers: c.workers}})
+			if err != nil {
+				rt.Fatal(err)
+			}
+			want, got := outcomeOf(full), outcomeOf(rep)
+			if c.sym {
+				got.terminal = want.terminal
+			}
+			sameOutcome(rt, fmt.Sprintf("por=%v symmetry=%v %s workers=%d", c.por, c.sym, c.strategy, c.workers), want, got)
+		}
+	})
+}
