@@ -81,18 +81,23 @@ func (a *arena) get(id uint32) []byte {
 
 // bytes is the memory the arena holds.
 func (a *arena) bytes() int64 {
-	return a.lens.bytes() + a.groups.bytes() + a.offHeap()
+	return a.lens.bytes() + a.groups.bytes() + a.chunkBytes(false)
 }
 
-// offHeap is the memory of the arena's chunks, which lie outside the Go
-// heap where the kernel maps them: the last chunk counts up to its end
-// (the rest is untouched memory).
-func (a *arena) offHeap() int64 {
+// offHeap is the memory of the chunks that lie outside the Go heap (those
+// the kernel mapped).
+func (a *arena) offHeap() int64 { return a.chunkBytes(true) }
+
+// chunkBytes is the memory of the chunks (only the mapped ones, if
+// mappedOnly): the last counts up to its end (the rest is untouched).
+func (a *arena) chunkBytes(mappedOnly bool) int64 {
 	var b int64
 	for i, c := range a.chunks {
-		if i == len(a.chunks)-1 {
+		switch {
+		case mappedOnly && !a.mapped[i]:
+		case i == len(a.chunks)-1:
 			b += int64(a.end)
-		} else {
+		default:
 			b += int64(cap(c))
 		}
 	}

@@ -87,3 +87,25 @@ func TestReviewRunWorkersAndStores(t *testing.T) {
 		}
 	}
 }
+
+// TestArenaOffHeapCountsMappedChunksOnly: a chunk that is an ordinary
+// slice (no mmap) is in the runtime's figures already, so offHeap leaves
+// it out while bytes counts it.
+func TestArenaOffHeapCountsMappedChunksOnly(t *testing.T) {
+	a := newArena()
+	a.chunk = 1 << 20
+	a.reserve(1, 10)
+	defer a.release()
+	a.chunks = append([][]byte{make([]byte, 1<<20)}, a.chunks...)
+	a.mapped = append([]bool{false}, a.mapped...)
+	want := int64(10)
+	if !a.mapped[1] {
+		want = 0 // mmap failed here: no chunk is off the heap
+	}
+	if got := a.offHeap(); got != want {
+		t.Errorf("offHeap = %d, want %d (the heap chunk must not count)", got, want)
+	}
+	if got := a.chunkBytes(false); got != 1<<20+10 {
+		t.Errorf("chunk bytes = %d, want %d", got, 1<<20+10)
+	}
+}
