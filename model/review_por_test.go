@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"strconv"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -14,104 +13,6 @@ import (
 	"github.com/snapcheck/snapcheck/model/algorithms"
 	"github.com/snapcheck/snapcheck/model/modeltest"
 )
-
-// reviewConfig draws banks of shapes modeltest.Config does not: channel
-// lists that are any subset of the ordered pairs (one-way links, nodes with
-// no outgoing channel), scripts with amounts up to 5 (often more than a
-// balance) and scripted initiations, and up to three transfers in flight.
-// Draws that do not validate are skipped.
-func reviewConfig(t *rapid.T, maxNodes, maxSends, maxSnaps int) *model.Config {
-	n := rapid.IntRange(2, maxNodes).Draw(t, "nodes")
-	cfg := &model.Config{Name: "review"}
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = strconv.Itoa(i + 1)
-		cfg.Nodes = append(cfg.Nodes, model.NodeSpec{ID: ids[i], Balance: rapid.IntRange(0, 4).Draw(t, "balance "+ids[i])})
-	}
-	cfg.FIFO = rapid.Bool().Draw(t, "fifo")
-	out := make([][]int, n)
-	if rapid.IntRange(0, 3).Draw(t, "complete") == 0 {
-		cfg.Channels.Complete = true
-		for a := range n {
-			for b := range n {
-				if a != b {
-					out[a] = append(out[a], b)
-				}
-			}
-		}
-	} else {
-		for a := range n {
-			for b := range n {
-				if a != b && rapid.Bool().Draw(t, fmt.Sprintf("channel %d->%d", a+1, b+1)) {
-					out[a] = append(out[a], b)
-					cfg.Channels.List = append(cfg.Channels.List, [2]string{ids[a], ids[b]})
-				}
-			}
-		}
-		if len(cfg.Channels.List) == 0 {
-			t.Skip("no channel")
-		}
-	}
-	var senders []int
-	for a := range n {
-		if len(out[a]) > 0 {
-			senders = append(senders, a)
-		}
-	}
-	for k := range rapid.IntRange(0, 3).Draw(t, "in flight") {
-		a := rapid.SampledFrom(senders).Draw(t, fmt.Sprintf("in flight %d from", k+1))
-		b := rapid.SampledFrom(out[a]).Draw(t, fmt.Sprintf("in flight %d to", k+1))
-		cfg.InFlight = append(cfg.InFlight, model.TransferSpec{From: ids[a], To: ids[b], Amount: rapid.IntRange(1, 4).Draw(t, fmt.Sprintf("in flight %d amount", k+1))})
-	}
-	k := rapid.IntRange(1, maxSnaps).Draw(t, "snapshots")
-	inits := make([][]int, k)
-	for s := range k {
-		inits[s] = rapid.SliceOfNDistinct(rapid.IntRange(0, n-1), 1, 2, rapid.ID[int]).Draw(t, fmt.Sprintf("initiators of s%d", s+1))
-		spec := model.SnapshotSpec{ID: fmt.Sprintf("s%d", s+1)}
-		for _, i := range inits[s] {
-			spec.Initiators = append(spec.Initiators, ids[i])
-		}
-		cfg.Snapshots = append(cfg.Snapshots, spec)
-	}
-	if rapid.Bool().Draw(t, "any") {
-		cfg.Workload.Any = &model.AnyWorkload{
-			Amounts:  rapid.SliceOfNDistinct(rapid.IntRange(1, 4), 1, 2, rapid.ID[int]).Draw(t, "any amounts"),
-			MaxSends: rapid.IntRange(0, maxSends).Draw(t, "max sends"),
-		}
-	} else {
-		cfg.Workload.Script = map[string][]model.Step{}
-		for i, id := range ids {
-			var steps []model.Step
-			if len(out[i]) > 0 {
-				for j := range rapid.IntRange(0, maxSends).Draw(t, "sends of "+id) {
-					steps = append(steps, model.Step{
-						To:     ids[rapid.SampledFrom(out[i]).Draw(t, fmt.Sprintf("send %d of %s to", j+1, id))],
-						Amount: rapid.IntRange(1, 5).Draw(t, fmt.Sprintf("send %d of %s amount", j+1, id)),
-					})
-				}
-			}
-			for s := range k {
-				for _, x := range inits[s] {
-					if x == i && rapid.IntRange(0, 2).Draw(t, fmt.Sprintf("scripted s%d at %s", s+1, id)) == 0 {
-						at := rapid.IntRange(0, len(steps)).Draw(t, fmt.Sprintf("scripted s%d position at %s", s+1, id))
-						steps = append(steps[:at], append([]model.Step{{Initiate: cfg.Snapshots[s].ID}}, steps[at:]...)...)
-					}
-				}
-			}
-			if len(steps) > 0 {
-				cfg.Workload.Script[id] = steps
-			}
-		}
-		if len(cfg.Workload.Script) == 0 {
-			cfg.Workload.Script = nil
-		}
-	}
-	cfg.Algorithm = rapid.SampledFrom(algorithms.Names()).Draw(t, "algorithm")
-	if err := cfg.Validate(); err != nil {
-		t.Skipf("invalid draw: %v", err)
-	}
-	return cfg
-}
 
 // evKey names an enabled event by what it does, not by the position of
 // its message (which moves on a non-FIFO channel).
@@ -155,7 +56,7 @@ func TestReviewStubbornSets(t *testing.T) {
 	}
 	checked := 0
 	rapid.Check(t, func(rt *rapid.T) {
-		cfg := reviewConfig(rt, maxNodes, maxSends, maxSnaps)
+		cfg := modeltest.WideConfig(rt, maxNodes, maxSends, maxSnaps, algorithms.Names())
 		modeltest.Log(rt, cfg)
 		sys, err := algorithms.Build(cfg)
 		if err != nil {
