@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math/big"
-	"sort"
 	"sync"
 	"sync/atomic"
 )
@@ -17,17 +16,15 @@ import (
 //     become free. For each state of a segment a worker generates the
 //     successors, hashes them, looks them up in the store (which nobody
 //     writes during this phase) and runs the checks, keeping what they
-//     report in the segment, and lists the successors it did not find.
+//     report in the segment. It sorts the successors it did not find into
+//     shards by hash.
 //  2. First occurrences: among the successors nobody found, the first
 //     occurrence of each state in candidate order (the segments one after
-//     the other, each in the order of its states and of their events).
-//     Each worker enters the successors of the segments it expanded (whose
-//     data its processor holds) in a table shared by all (firsts), where a
-//     state's slot ends with its earliest occurrence whatever the
-//     schedule; then, once all are in, it reads back which of its
-//     successors are first and counts each segment's first occurrences and
-//     their bytes. So which occurrence is first depends neither on the
-//     number of workers nor on the schedule.
+//     the other, each in the order of its states and of their events). All
+//     the occurrences of a state fall in one shard, and one goroutine goes
+//     through each shard in candidate order, so which occurrence is first
+//     depends neither on the number of workers nor on the schedule. It
+//     also counts each segment's first occurrences and their bytes.
 //  3. Storing and counting: the first occurrences get ids in candidate
 //     order, as a sequential search would give them: a segment's from the
 //     number of first occurrences before it. So each worker stores a
@@ -38,7 +35,7 @@ import (
 //     next level's counts, added by compare-and-swap: sums do not depend
 //     on their order), but for the transitions to later occurrences of
 //     new states, whose targets' ids may come from another segment.
-//  4. Counting those, each worker for the segments it expanded.
+//  4. Counting those, one goroutine per shard of phase two.
 //  5. Findings, on one goroutine in candidate order: terminal states and
 //     what the checks reported (the few candidates that have any).
 //
@@ -77,19 +74,16 @@ type segment struct {
 	// remarks are the indices in cands of terminal states and of
 	// candidates with findings (phase five).
 	remarks []int32
-	// pend are the successors not found in the store (compact, so that
-	// phase two reads little else); news and size count the first
-	// occurrences among them and their footprints, and dups lists the
-	// indices in cands of the others (phase two).
-	pend     []pending
-	news     int
-	size     int
-	dups     []int32
-	owner    int    // the worker that expanded the segment
-	base     uint32 // the index in the round's candidates of cands[0]
-	most     int32  // the highest event index
-	tooMany  bool   // a state had more than maxSuccessors successors
-	depthCut bool   // a state was not expanded (depth limit)
+	// shards[k] are the successors not found in the store whose hash
+	// falls in shard k (compact, so that phase two reads little else);
+	// news[k] and size[k] count the first occurrences among them and their
+	// footprints (phase two).
+	shards   [][]pending
+	news     []int
+	size     []int
+	most     int32 // the highest event index
+	tooMany  bool  // a state had more than maxSuccessors successors
+	depthCut bool  // a state was not expanded (depth limit)
 	// limit is how many candidates count: all, or fewer when the state
 	// limit cuts the round.
 	limit int
@@ -102,12 +96,10 @@ type segment struct {
 }
 
 // pending is a successor not found in the store: its hash, its index in
-// the segment's cands, its length, and the slot of the round's table that
-// holds its state (phase two).
+// the segment's cands and its length.
 type pending struct {
 	hash uint64
 	i, n int32
-	slot uint32
 }
 
 func (g *segment) bytesOf(c *candidate) []byte { return g.buf[c.off : c.off+c.n : c.off+c.n] }
@@ -121,6 +113,7 @@ type worker struct {
 	emit    func([]byte, uint64)
 	collect func(Finding)
 	sink    uint64
+	dedup   deduper
 	// per state being expanded
 	seg   *segment
 	state []byte
@@ -153,11 +146,20 @@ func (w *worker) init() {
 	}
 }
 
+// shardOf is the shard of a hash: bits that neither the store's slot nor
+// the deduper's use.
+func shardOf(h uint64, nshards int) int { return int(uint64(uint16(h)) * uint64(nshards) >> 16) }
+
 // expand runs phase one on states [lo, hi) into g.
-func (w *worker) expand(g *segment, lo, hi uint32, probe bool) {
+func (w *worker) expand(g *segment, lo, hi uint32, probe bool, nshards int) {
 	g.cands, g.buf, g.findings, g.remarks = g.cands[:0], g.buf[:0], g.findings[:0], g.remarks[:0]
-	g.pend, g.dups = g.pend[:0], g.dups[:0]
 	g.tooMany, g.depthCut, g.most = false, false, 0
+	if len(g.shards) != nshards {
+		g.shards, g.news, g.size = make([][]pending, nshards), make([]int, nshards), make([]int, nshards)
+	}
+	for k := range g.shards {
+		g.shards[k] = g.shards[k][:0]
+	}
 	w.seg, w.probe = g, probe
 	for id := lo; id < hi; id++ {
 		w.from, w.event = id, 0
@@ -193,125 +195,73 @@ func (w *worker) expand(g *segment, lo, hi uint32, probe bool) {
 		if c.event >= 0 {
 			c.id, c.found = w.st.lookup(g.bytesOf(c), c.hash)
 			if !c.found {
-				g.pend = append(g.pend, pending{hash: c.hash, i: int32(i), n: c.n})
+				k := shardOf(c.hash, nshards)
+				g.shards[k] = append(g.shards[k], pending{hash: c.hash, i: int32(i), n: c.n})
 			}
 		}
 	}
 	g.limit = len(g.cands)
 }
 
-// firsts is a round's table of the first occurrences of new states (phase
-// two): open addressing, each slot 0 or the top 32 bits of a state's hash
-// beside 1 + the index in the round's candidates (segment by segment, in
-// order) of its earliest occurrence yet. The workers enter their own
-// segments' successors at once: a slot, once taken, holds one state for
-// good, and an occurrence replaces the one there by compare-and-swap only
-// when it comes earlier, so the slot ends with the first occurrence
-// whatever the schedule.
-type firsts struct {
-	slots []uint64
-	bases []uint32 // each segment's base, for locate
+// deduper is a round's table of the first occurrences of new states in
+// one shard: open addressing, each slot's ref 0 or 1 + (segment<<32 |
+// index), beside the state's hash.
+type deduper struct {
+	table []dedupSlot
+	// dups are the later occurrences, 1 + (segment<<32 | index), in
+	// candidate order.
+	dups []uint64
 }
 
-// reset sizes the table for n entries, empty, clearing it on nw goroutines.
-func (f *firsts) reset(n, nw int) {
+// run marks, in shard k, every occurrence of a new state after the first
+// with that first one, and counts the first ones (phase two).
+func (d *deduper) run(segs []*segment, k int, st stateStore) {
+	n := 0
+	for _, g := range segs {
+		n += len(g.shards[k])
+	}
 	size := 1 << 4
 	for size < 2*n {
 		size <<= 1
 	}
-	if cap(f.slots) < size {
-		f.slots = make([]uint64, size)
-		return
+	if cap(d.table) >= size {
+		d.table = d.table[:size]
+		clear(d.table)
+	} else {
+		d.table = make([]dedupSlot, size)
 	}
-	f.slots = f.slots[:size]
-	if nw == 1 || size < 1<<16 {
-		clear(f.slots)
-		return
-	}
-	per := (size + nw - 1) / nw
-	parallel(nw, func(k int) { clear(f.slots[min(k*per, size):min((k+1)*per, size)]) })
-}
-
-// locate returns the segment and index of the round's candidate k.
-func (f *firsts) locate(k uint32) (seg, i int32) {
-	s := sort.Search(len(f.bases), func(j int) bool { return f.bases[j] > k }) - 1
-	return int32(s), int32(k - f.bases[s])
-}
-
-// enter enters the successors of g (a segment of round) not found in the
-// store; atomically when other workers enter theirs at the same time.
-func (f *firsts) enter(round []*segment, g *segment, atomically bool) {
-	mask := uint64(len(f.slots) - 1)
-	for pi := range g.pend {
-		p := &g.pend[pi]
-		mine := p.hash>>32<<32 | uint64(g.base+uint32(p.i)+1)
-	probe:
-		for j := p.hash & mask; ; j = (j + 1) & mask {
-			slot := &f.slots[j]
-			e := load(slot, atomically)
-			for {
-				if e == 0 {
-					if cas(slot, 0, mine, atomically) {
-						p.slot = uint32(j)
-						break probe
-					}
-					e = load(slot, atomically)
+	mask := uint64(size - 1)
+	d.dups = d.dups[:0]
+	for si, g := range segs {
+		news, footprints := 0, 0
+		for _, p := range g.shards[k] {
+			for j := p.hash >> 20 & mask; ; j = (j + 1) & mask {
+				e := &d.table[j]
+				if e.ref == 0 {
+					*e = dedupSlot{hash: p.hash, ref: 1 + (uint64(si)<<32 | uint64(p.i))}
+					news++
+					footprints += st.footprint(int(p.n))
+					break
+				}
+				if e.hash != p.hash {
 					continue
 				}
-				if e>>32 != mine>>32 || !f.same(round, uint32(e)-1, g, p) {
-					break // another state: probe on
+				fs, fi := int32((e.ref-1)>>32), int32(uint32(e.ref-1))
+				c := &g.cands[p.i]
+				if bytes.Equal(segs[fs].bytesOf(&segs[fs].cands[fi]), g.bytesOf(c)) {
+					c.dupS, c.dupI = fs, fi
+					d.dups = append(d.dups, 1+(uint64(si)<<32|uint64(p.i)))
+					break
 				}
-				p.slot = uint32(j)
-				if uint32(e) < uint32(mine) || cas(slot, e, mine, atomically) {
-					break probe
-				}
-				e = load(slot, atomically) // an earlier occurrence came in meanwhile
 			}
 		}
+		g.news[k], g.size[k] = news, footprints
 	}
 }
 
-// same reports whether the round's candidate k is the state of p in g.
-func (f *firsts) same(round []*segment, k uint32, g *segment, p *pending) bool {
-	s, i := f.locate(k)
-	o := &round[s].cands[i]
-	return o.hash == p.hash && bytes.Equal(round[s].bytesOf(o), g.bytesOf(&g.cands[p.i]))
-}
-
-// settle marks each of g's successors not found in the store as a first
-// occurrence (counting them and their footprints) or a later one (noting
-// the first in the candidate), once every segment has entered its own.
-func (f *firsts) settle(g *segment, st stateStore) {
-	g.news, g.size = 0, 0
-	for _, p := range g.pend {
-		c := &g.cands[p.i]
-		k := uint32(f.slots[p.slot]) - 1
-		if k == g.base+uint32(p.i) {
-			g.news++
-			g.size += st.footprint(int(p.n))
-			continue
-		}
-		c.dupS, c.dupI = f.locate(k)
-		g.dups = append(g.dups, p.i)
-	}
-}
-
-func load(p *uint64, atomically bool) uint64 {
-	if atomically {
-		return atomic.LoadUint64(p)
-	}
-	return *p
-}
-
-func cas(p *uint64, old, v uint64, atomically bool) bool {
-	if atomically {
-		return atomic.CompareAndSwapUint64(p, old, v)
-	}
-	if *p != old {
-		return false
-	}
-	*p = v
-	return true
+// dedupSlot is a slot of the deduper's table.
+type dedupSlot struct {
+	hash, ref uint64
 }
 
 // store runs phase three on g, and counts the paths along its transitions
@@ -345,29 +295,19 @@ func (g *segment) store(st stateStore, t tree, cur, next *counts, levelStart, le
 	}
 }
 
-// count runs phase four on g's later occurrences of new states: they are
-// in the next level.
-func (g *segment) count(round []*segment, cur, next *counts, levelStart, levelEnd uint32) {
-	for _, i := range g.dups {
-		if int(i) >= g.limit {
-			break
+// count runs phase four on the later occurrences of new states in one
+// shard: they are in the next level.
+func (d *deduper) count(round []*segment, cur, next *counts, levelStart, levelEnd uint32) {
+	for _, e := range d.dups {
+		g := round[(e-1)>>32]
+		i := int(uint32(e - 1))
+		if i >= g.limit {
+			continue
 		}
 		c := &g.cands[i]
 		nid := round[c.dupS].cands[c.dupI].id
 		next.addShared(int(nid-levelEnd), cur, int(c.from-levelStart))
 	}
-}
-
-// byOwner runs f on every segment of round, each on the goroutine of the
-// worker that expanded it (its data is in that processor's cache).
-func byOwner(nw int, round []*segment, f func(g *segment)) {
-	parallel(nw, func(k int) {
-		for _, g := range round {
-			if g.owner == k {
-				f(g)
-			}
-		}
-	})
 }
 
 // parallel runs f(0), ..., f(n-1), on goroutines when n > 1.
@@ -408,15 +348,16 @@ func eachSegment(nw, n int, f func(k, seg int)) {
 // and counts again the segments' new states and their bytes.
 func cut(round []*segment, room int, st stateStore) {
 	for _, g := range round {
-		g.news, g.size = 0, 0
+		clear(g.news)
+		clear(g.size)
 		if room == 0 {
 			g.limit = 0
 			continue
 		}
 		for i := range g.cands {
 			if c := &g.cands[i]; g.isNew(c) {
-				g.news++
-				g.size += st.footprint(int(c.n))
+				g.news[0]++
+				g.size[0] += st.footprint(int(c.n))
 				if room--; room == 0 {
 					g.limit = i + 1
 					break
@@ -438,7 +379,6 @@ func (s *search) bfs() {
 		workers[k].init()
 	}
 	var segs []*segment
-	var tab firsts
 	cur, next := &counts{}, &counts{}
 	cur.reset(1)
 	cur.one(0)
@@ -470,8 +410,7 @@ func (s *search) bfs() {
 		round := segs[:nseg]
 		eachSegment(nw, nseg, func(k, i int) {
 			lo := id + uint32(i)*segmentStates
-			round[i].owner = k
-			workers[k].expand(round[i], lo, min(lo+segmentStates, end), probe)
+			workers[k].expand(round[i], lo, min(lo+segmentStates, end), probe, nw)
 		})
 		for _, g := range round {
 			if g.tooMany {
@@ -479,24 +418,14 @@ func (s *search) bfs() {
 				return
 			}
 		}
-		// Phase two: first occurrences, each worker entering and then
-		// settling the segments it expanded.
-		pend := 0
-		tab.bases = tab.bases[:0]
-		base := uint32(0)
-		for _, g := range round {
-			g.base = base
-			tab.bases = append(tab.bases, base)
-			base += uint32(len(g.cands))
-			pend += len(g.pend)
-		}
-		tab.reset(pend, nw)
-		byOwner(nw, round, func(g *segment) { tab.enter(round, g, nw > 1) })
-		byOwner(nw, round, func(g *segment) { tab.settle(g, s.st) })
+		// Phase two: first occurrences, one goroutine per shard.
+		parallel(nw, func(k int) { workers[k].dedup.run(round, k, s.st) })
 		// How many new states, and where the state limit cuts the round.
 		news := 0
 		for _, g := range round {
-			news += g.news
+			for _, n := range g.news {
+				news += n
+			}
 		}
 		stop := false
 		if s.opts.MaxStates > 0 && int64(s.st.len()+news) >= s.opts.MaxStates {
@@ -507,15 +436,19 @@ func (s *search) bfs() {
 		// Phase three: every segment's new states, from its first id.
 		size, most := 0, int32(0)
 		for _, g := range round {
-			size += g.size
+			for _, n := range g.size {
+				size += n
+			}
 			most = max(most, g.most)
 		}
 		first, at := s.st.reserve(news, size, nw)
 		s.tree.extend(int(first)+news, uint16(most))
 		for _, g := range round {
 			g.first, g.at = first, at
-			first += uint32(g.news)
-			at += uint64(g.size)
+			for k := range g.news {
+				first += uint32(g.news[k])
+				at += uint64(g.size[k])
+			}
 		}
 		next.ensure(s.st.len() - int(levelEnd))
 		eachSegment(nw, nseg, func(_, i int) {
@@ -527,7 +460,7 @@ func (s *search) bfs() {
 		}
 		// Phase four.
 		if layered {
-			byOwner(nw, round, func(g *segment) { g.count(round, cur, next, levelStart, levelEnd) })
+			parallel(nw, func(k int) { workers[k].dedup.count(round, cur, next, levelStart, levelEnd) })
 		}
 		// Phase five.
 		for _, g := range round {
