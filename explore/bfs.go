@@ -397,12 +397,14 @@ func (s *search) bfs() {
 			next.reset(0)
 			s.st.level(levelStart)
 		}
+		end := min(levelEnd, id+uint32(nw*roundStates))
+		s.nextRound = int(end - id)
 		if !s.check(0, int64(uint32(s.st.len())-id), depth) {
 			break
 		}
+		s.lastRound = s.nextRound
 		probe := s.opts.MaxDepth > 0 && depth >= s.opts.MaxDepth
 		// Phase one: segments of [id, end).
-		end := min(levelEnd, id+uint32(nw*roundStates))
 		nseg := int((end - id + segmentStates - 1) / segmentStates)
 		for len(segs) < nseg {
 			segs = append(segs, &segment{})

@@ -154,9 +154,12 @@ type search struct {
 	lastProg time.Time
 	lastMem  int64 // the memory at the last look (limits)
 	lastLen  int   // the states stored at the last look
-	stopped  string
-	violated bool
-	err      error // the search cannot go on (see tooManySuccessors)
+	// breadth-first: the states the last round expanded and the next one
+	// will (the memory limit's guess of what the next round adds)
+	lastRound, nextRound int
+	stopped              string
+	violated             bool
+	err                  error // the search cannot go on (see tooManySuccessors)
 }
 
 // Run searches the space exhaustively within the options' limits. A
@@ -274,10 +277,17 @@ func (s *search) check(expanded int64, queue int64, depth int) bool {
 	if s.opts.MaxMemory > 0 {
 		// Stop before the next round (or 1,024 states) would cross the
 		// limit, were it to add as many states and as much memory as the
-		// last one did, and grow the table for them.
+		// last one did (scaled to the states it will expand), and grow the
+		// table for them.
 		mem := max(s.memory(), processMemory()+s.st.offHeap(), residentMemory())
-		added := s.st.len() - s.lastLen
-		next := mem + max(mem-s.lastMem, 0) + s.st.growth(added)
+		added, delta := s.st.len()-s.lastLen, max(mem-s.lastMem, 0)
+		if s.lastRound > 0 && s.nextRound > s.lastRound {
+			// A breadth-first round's memory grows with the states it
+			// expands.
+			delta = delta * int64(s.nextRound) / int64(s.lastRound)
+			added = added * s.nextRound / s.lastRound
+		}
+		next := mem + delta + s.st.growth(added)
 		s.lastMem, s.lastLen = mem, s.st.len()
 		if next > s.opts.MaxMemory {
 			s.stopped = fmt.Sprintf("memory limit (--max-memory %d MB) reached", s.opts.MaxMemory>>20)
