@@ -25,14 +25,19 @@ package model
 // them passively (PassiveTransfers: the receive commutes with every event
 // of j and enables none) while no amount of money would enable a send of
 // j that its balance forbids now. The stubborn set T is then every event
-// of N's nodes but those passive receives: nothing outside T can enable an
-// event of T or disable one, and every event outside T commutes with every
-// enabled event of T. Expanding only T's enabled events (Valmari's
+// of N's nodes but those passive receives (the receives of transfers sent
+// on such a channel after this state; a non-FIFO channel left out this
+// way holds no transfer now, for an enabled passive receive is followed
+// alone before any stubborn set is sought): nothing outside T can enable
+// an event of T or disable one, and every event outside T commutes with
+// every enabled event of T. Expanding only T's enabled events (Valmari's
 // conditions D0–D2 hold: every enabled event of T is a key event)
 // preserves every reachable state with no successor; the state graph is
 // acyclic, so no cycle proviso is needed.
 // Snapshots are recorded and judged in states that persist to the end of
-// every execution (a completed snapshot's values and flags are frozen), so
+// every execution (a completed snapshot's values and flags are frozen: a
+// node's recording freezes when it finishes, which the built-in
+// algorithms do only once every recording of the snapshot has stopped), so
 // verdicts and distinct snapshots are preserved too; the figures (states,
 // transitions, executions) are those of the reduced graph.
 
