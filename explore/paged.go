@@ -22,11 +22,6 @@ func (p *paged[T]) shift() uint {
 	return uint(p.bits)
 }
 
-func (p *paged[T]) append(v T) {
-	p.extend(p.n + 1)
-	p.set(p.n-1, v)
-}
-
 // extend makes the array n long; set may then fill the new elements, at
 // once for different elements.
 func (p *paged[T]) extend(n int) {
@@ -74,8 +69,6 @@ type eventPages struct {
 	wide  [][]uint16 // nil for a narrow page
 	n     int
 }
-
-func (p *eventPages) len() int { return p.n }
 
 func (p *eventPages) append(v uint16) {
 	p.extend(p.n+1, v)

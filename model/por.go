@@ -84,20 +84,22 @@ func (s *System) maySend(st *State, k, c int, nd *Node) bool {
 	if s.planner == nil {
 		return true
 	}
+	var transfers bool // k's workload may still send on c
+	if s.isAny {
+		transfers = st.PC[k] < s.maxSends
+	} else {
+		transfers = s.scriptSends[k][st.PC[k]]&(1<<s.Topo.OutPos[c]) != 0
+	}
+	j := s.Topo.Chans[c].To
+	if transfers && (s.passive == nil || s.moneyEnables(st, j)) {
+		return true
+	}
 	*nd = Node{sys: s, st: st, i: k, curChan: -1}
 	if s.planner.MaySendControl(nd, c) {
 		return true
 	}
-	if s.isAny {
-		if st.PC[k] >= s.maxSends {
-			return false
-		}
-	} else if s.scriptSends[k][st.PC[k]]&(1<<s.Topo.OutPos[c]) == 0 {
+	if !transfers {
 		return false
-	}
-	j := s.Topo.Chans[c].To
-	if s.passive == nil || s.moneyEnables(st, j) {
-		return true
 	}
 	*nd = Node{sys: s, st: st, i: j, curChan: -1}
 	return !s.passive.PassiveTransfer(nd, c)

@@ -811,11 +811,6 @@ func mapsTo(r *model.Renaming, e, f model.Event) bool {
 
 // renameExecution returns the execution that renaming r makes of evs: at
 // each step, the first event whose successor is the renamed successor.
-func renameExecution(sys *model.System, r *model.Renaming, evs []model.Event) ([]model.Event, error) {
-	return newRebuild(&space{sys: sys}).renameExecution(r, evs)
-}
-
-// renameExecution is the function renameExecution with rb's scratch memory.
 func (rb *rebuild) renameExecution(r *model.Renaming, evs []model.Event) ([]model.Event, error) {
 	return rb.renameStates(r, evs, nil)
 }
