@@ -24,7 +24,10 @@ import (
 //     the occurrences of a state fall in one shard, and one goroutine goes
 //     through each shard in candidate order, so which occurrence is first
 //     depends neither on the number of workers nor on the schedule. It
-//     also counts each segment's first occurrences and their bytes.
+//     also counts each segment's first occurrences and their bytes. It
+//     writes only to its own memory (the segments' cache lines stay
+//     shared); each segment's later occurrences are marked in it at the
+//     start of phase three, by the worker that stores it.
 //  3. Storing and counting: the first occurrences get ids in candidate
 //     order, as a sequential search would give them: a segment's from the
 //     number of first occurrences before it. So each worker stores a
@@ -35,7 +38,10 @@ import (
 //     next level's counts, added by compare-and-swap: sums do not depend
 //     on their order), but for the transitions to later occurrences of
 //     new states, whose targets' ids may come from another segment.
-//  4. Counting those, one goroutine per shard of phase two.
+//  4. Counting those, one goroutine per shard of phase two: at the start
+//     of the next round's phase one (each worker then takes segments, so
+//     that nobody waits for the others), or before the level ends. Rounds
+//     take turns with two sets of segments for this.
 //  5. Findings, on one goroutine in candidate order: terminal states and
 //     what the checks reported (the few candidates that have any).
 //
@@ -75,15 +81,15 @@ type segment struct {
 	// candidates with findings (phase five).
 	remarks []int32
 	// shards[k] are the successors not found in the store whose hash
-	// falls in shard k (compact, so that phase two reads little else);
-	// news[k] and size[k] count the first occurrences among them and their
-	// footprints (phase two).
-	shards   [][]pending
-	news     []int
-	size     []int
-	most     int32 // the highest event index
-	tooMany  bool  // a state had more than maxSuccessors successors
-	depthCut bool  // a state was not expanded (depth limit)
+	// falls in shard k (compact, so that phase two reads nothing else of
+	// the segment but the bytes of states that may be equal).
+	shards [][]pending
+	// news and size count the first occurrences in the segment and their
+	// footprints (after phase two).
+	news, size int
+	most       int32 // the highest event index
+	tooMany    bool  // a state had more than maxSuccessors successors
+	depthCut   bool  // a state was not expanded (depth limit)
 	// limit is how many candidates count: all, or fewer when the state
 	// limit cuts the round.
 	limit int
@@ -93,13 +99,14 @@ type segment struct {
 	// phase three's figures
 	transitions int64
 	unlayered   bool
+	_           [128]byte // keeps other segments' fields off these cache lines
 }
 
 // pending is a successor not found in the store: its hash, its index in
-// the segment's cands and its length.
+// the segment's cands, and where its bytes are in the segment's buf.
 type pending struct {
-	hash uint64
-	i, n int32
+	hash      uint64
+	i, off, n int32
 }
 
 func (g *segment) bytesOf(c *candidate) []byte { return g.buf[c.off : c.off+c.n : c.off+c.n] }
@@ -113,13 +120,13 @@ type worker struct {
 	emit    func([]byte, uint64)
 	collect func(Finding)
 	sink    uint64
-	dedup   deduper
 	// per state being expanded
 	seg   *segment
 	state []byte
 	from  uint32
 	event int32
 	probe bool
+	_     [128]byte // keeps other workers' fields off these cache lines
 }
 
 func (w *worker) init() {
@@ -155,7 +162,7 @@ func (w *worker) expand(g *segment, lo, hi uint32, probe bool, nshards int) {
 	g.cands, g.buf, g.findings, g.remarks = g.cands[:0], g.buf[:0], g.findings[:0], g.remarks[:0]
 	g.tooMany, g.depthCut, g.most = false, false, 0
 	if len(g.shards) != nshards {
-		g.shards, g.news, g.size = make([][]pending, nshards), make([]int, nshards), make([]int, nshards)
+		g.shards = make([][]pending, nshards)
 	}
 	for k := range g.shards {
 		g.shards[k] = g.shards[k][:0]
@@ -196,7 +203,7 @@ func (w *worker) expand(g *segment, lo, hi uint32, probe bool, nshards int) {
 			c.id, c.found = w.st.lookup(g.bytesOf(c), c.hash)
 			if !c.found {
 				k := shardOf(c.hash, nshards)
-				g.shards[k] = append(g.shards[k], pending{hash: c.hash, i: int32(i), n: c.n})
+				g.shards[k] = append(g.shards[k], pending{hash: c.hash, i: int32(i), off: c.off, n: c.n})
 			}
 		}
 	}
@@ -204,17 +211,36 @@ func (w *worker) expand(g *segment, lo, hi uint32, probe bool, nshards int) {
 }
 
 // deduper is a round's table of the first occurrences of new states in
-// one shard: open addressing, each slot's ref 0 or 1 + (segment<<32 |
-// index), beside the state's hash.
+// one shard (open addressing), and what phase two finds in that shard. It
+// writes only to its own memory: the segments, written by other workers in
+// phase one, are only read, which keeps their cache lines shared.
 type deduper struct {
 	table []dedupSlot
-	// dups are the later occurrences, 1 + (segment<<32 | index), in
-	// candidate order.
-	dups []uint64
+	// dups are the later occurrences, in candidate order; segDups[si] is
+	// where segment si's begin.
+	dups    []dup
+	segDups []int32
+	// news[si] and size[si] count segment si's first occurrences in the
+	// shard and their footprints.
+	news, size []int
 }
 
-// run marks, in shard k, every occurrence of a new state after the first
-// with that first one, and counts the first ones (phase two).
+// dup is a later occurrence of a state new in the round, candidate i of
+// segment seg, whose first occurrence is candidate fi of segment fseg.
+type dup struct {
+	seg, i, fseg, fi int32
+}
+
+// dedupSlot is a slot of the deduper's table: the first occurrence of a
+// state (seg is 0 in an empty slot, else 1 + its segment).
+type dedupSlot struct {
+	hash   uint64
+	seg, i int32
+	off, n int32
+}
+
+// run finds, in shard k, every occurrence of a new state after the first
+// and counts the first ones (phase two).
 func (d *deduper) run(segs []*segment, k int, st stateStore) {
 	n := 0
 	for _, g := range segs {
@@ -232,36 +258,53 @@ func (d *deduper) run(segs []*segment, k int, st stateStore) {
 	}
 	mask := uint64(size - 1)
 	d.dups = d.dups[:0]
+	d.segDups = grow(d.segDups, len(segs)+1)
+	d.news, d.size = grow(d.news, len(segs)), grow(d.size, len(segs))
 	for si, g := range segs {
+		d.segDups[si] = int32(len(d.dups))
 		news, footprints := 0, 0
 		for _, p := range g.shards[k] {
 			for j := p.hash >> 20 & mask; ; j = (j + 1) & mask {
 				e := &d.table[j]
-				if e.ref == 0 {
-					*e = dedupSlot{hash: p.hash, ref: 1 + (uint64(si)<<32 | uint64(p.i))}
+				if e.seg == 0 {
+					*e = dedupSlot{hash: p.hash, seg: int32(si) + 1, i: p.i, off: p.off, n: p.n}
 					news++
 					footprints += st.footprint(int(p.n))
 					break
 				}
-				if e.hash != p.hash {
+				if e.hash != p.hash || e.n != p.n {
 					continue
 				}
-				fs, fi := int32((e.ref-1)>>32), int32(uint32(e.ref-1))
-				c := &g.cands[p.i]
-				if bytes.Equal(segs[fs].bytesOf(&segs[fs].cands[fi]), g.bytesOf(c)) {
-					c.dupS, c.dupI = fs, fi
-					d.dups = append(d.dups, 1+(uint64(si)<<32|uint64(p.i)))
+				f := segs[e.seg-1].buf[e.off : e.off+e.n]
+				if bytes.Equal(f, g.buf[p.off:p.off+p.n]) {
+					d.dups = append(d.dups, dup{seg: int32(si), i: p.i, fseg: e.seg - 1, fi: e.i})
 					break
 				}
 			}
 		}
-		g.news[k], g.size[k] = news, footprints
+		d.news[si], d.size[si] = news, footprints
 	}
+	d.segDups[len(segs)] = int32(len(d.dups))
 }
 
-// dedupSlot is a slot of the deduper's table.
-type dedupSlot struct {
-	hash, ref uint64
+// grow returns s with length n, its contents lost.
+func grow[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
+}
+
+// mark notes in segment si's candidates the later occurrences that the
+// dedupers found (each deduper's, in candidate order).
+func mark(round []*segment, si int, dedupers []*deduper) {
+	g := round[si]
+	for _, d := range dedupers {
+		for _, e := range d.dups[d.segDups[si]:d.segDups[si+1]] {
+			c := &g.cands[e.i]
+			c.dupS, c.dupI = e.fseg, e.fi
+		}
+	}
 }
 
 // store runs phase three on g, and counts the paths along its transitions
@@ -299,14 +342,12 @@ func (g *segment) store(st stateStore, t tree, cur, next *counts, levelStart, le
 // shard: they are in the next level.
 func (d *deduper) count(round []*segment, cur, next *counts, levelStart, levelEnd uint32) {
 	for _, e := range d.dups {
-		g := round[(e-1)>>32]
-		i := int(uint32(e - 1))
-		if i >= g.limit {
+		g := round[e.seg]
+		if int(e.i) >= g.limit {
 			continue
 		}
-		c := &g.cands[i]
-		nid := round[c.dupS].cands[c.dupI].id
-		next.addShared(int(nid-levelEnd), cur, int(c.from-levelStart))
+		nid := round[e.fseg].cands[e.fi].id
+		next.addShared(int(nid-levelEnd), cur, int(g.cands[e.i].from-levelStart))
 	}
 }
 
@@ -324,9 +365,13 @@ func parallel(n int, f func(k int)) {
 }
 
 // eachSegment runs f on segments 0..n-1 on nw goroutines, each taking the
-// next segment when it is free; worker k passes k.
-func eachSegment(nw, n int, f func(k, seg int)) {
+// next segment when it is free; worker k passes k. Each first runs
+// first(k), when it is not nil.
+func eachSegment(nw, n int, first func(k int), f func(k, seg int)) {
 	if nw == 1 {
+		if first != nil {
+			first(0)
+		}
 		for i := range n {
 			f(0, i)
 		}
@@ -334,6 +379,9 @@ func eachSegment(nw, n int, f func(k, seg int)) {
 	}
 	var next atomic.Int32
 	parallel(nw, func(k int) {
+		if first != nil {
+			first(k)
+		}
 		for {
 			i := int(next.Add(1)) - 1
 			if i >= n {
@@ -348,16 +396,15 @@ func eachSegment(nw, n int, f func(k, seg int)) {
 // and counts again the segments' new states and their bytes.
 func cut(round []*segment, room int, st stateStore) {
 	for _, g := range round {
-		clear(g.news)
-		clear(g.size)
+		g.news, g.size = 0, 0
 		if room == 0 {
 			g.limit = 0
 			continue
 		}
 		for i := range g.cands {
 			if c := &g.cands[i]; g.isNew(c) {
-				g.news[0]++
-				g.size[0] += st.footprint(int(c.n))
+				g.news++
+				g.size += st.footprint(int(c.n))
 				if room--; room == 0 {
 					g.limit = i + 1
 					break
@@ -370,7 +417,9 @@ func cut(round []*segment, room int, st stateStore) {
 func (s *search) bfs() {
 	nw := max(s.opts.Workers, 1)
 	workers := make([]*worker, nw)
+	dedupers := make([]*deduper, nw)
 	for k := range workers {
+		dedupers[k] = &deduper{}
 		sp := s.space
 		if k > 0 {
 			sp = s.opts.NewSpace()
@@ -378,7 +427,17 @@ func (s *search) bfs() {
 		workers[k] = &worker{space: sp, st: s.st}
 		workers[k].init()
 	}
-	var segs []*segment
+	// Rounds take turns with two sets of segments, so that a round's
+	// phase four can run in the next one's phase one (see later).
+	var sets [2][]*segment
+	var later func(k int)
+	flush := func() {
+		if later != nil {
+			parallel(nw, later)
+			later = nil
+		}
+	}
+	defer flush()
 	cur, next := &counts{}, &counts{}
 	cur.reset(1)
 	cur.one(0)
@@ -389,8 +448,10 @@ func (s *search) bfs() {
 	depth := 0
 	depthCut := false
 	id := uint32(0)
+	rounds := 0
 	for id < uint32(s.st.len()) {
 		if id == levelEnd {
+			flush()
 			depth++
 			levelStart, levelEnd = levelEnd, uint32(s.st.len())
 			cur, next = next, cur
@@ -406,11 +467,15 @@ func (s *search) bfs() {
 		probe := s.opts.MaxDepth > 0 && depth >= s.opts.MaxDepth
 		// Phase one: segments of [id, end).
 		nseg := int((end - id + segmentStates - 1) / segmentStates)
-		for len(segs) < nseg {
-			segs = append(segs, &segment{})
+		segs := &sets[rounds&1]
+		rounds++
+		for len(*segs) < nseg {
+			*segs = append(*segs, &segment{})
 		}
-		round := segs[:nseg]
-		eachSegment(nw, nseg, func(k, i int) {
+		round := (*segs)[:nseg]
+		pre := later
+		later = nil
+		eachSegment(nw, nseg, pre, func(k, i int) {
 			lo := id + uint32(i)*segmentStates
 			workers[k].expand(round[i], lo, min(lo+segmentStates, end), probe, nw)
 		})
@@ -421,48 +486,60 @@ func (s *search) bfs() {
 			}
 		}
 		// Phase two: first occurrences, one goroutine per shard.
-		parallel(nw, func(k int) { workers[k].dedup.run(round, k, s.st) })
+		parallel(nw, func(k int) { dedupers[k].run(round, k, s.st) })
 		// How many new states, and where the state limit cuts the round.
-		news := 0
-		for _, g := range round {
-			for _, n := range g.news {
-				news += n
+		news, size, most := 0, 0, int32(0)
+		for si, g := range round {
+			g.news, g.size = 0, 0
+			for _, d := range dedupers {
+				g.news += d.news[si]
+				g.size += d.size[si]
 			}
+			news += g.news
+			size += g.size
+			most = max(most, g.most)
 		}
 		stop := false
+		marked := false
 		if s.opts.MaxStates > 0 && int64(s.st.len()+news) >= s.opts.MaxStates {
 			stop = true
 			news = int(s.opts.MaxStates) - s.st.len()
+			for si := range round {
+				mark(round, si, dedupers)
+			}
+			marked = true
 			cut(round, news, s.st)
+			size = 0
+			for _, g := range round {
+				size += g.size
+			}
 		}
 		// Phase three: every segment's new states, from its first id.
-		size, most := 0, int32(0)
-		for _, g := range round {
-			for _, n := range g.size {
-				size += n
-			}
-			most = max(most, g.most)
-		}
 		first, at := s.st.reserve(news, size, nw)
 		s.tree.extend(int(first)+news, uint16(most))
 		for _, g := range round {
 			g.first, g.at = first, at
-			for k := range g.news {
-				first += uint32(g.news[k])
-				at += uint64(g.size[k])
-			}
+			first += uint32(g.news)
+			at += uint64(g.size)
 		}
 		next.ensure(s.st.len() - int(levelEnd))
-		eachSegment(nw, nseg, func(_, i int) {
+		eachSegment(nw, nseg, nil, func(_, i int) {
+			if !marked {
+				mark(round, i, dedupers)
+			}
 			round[i].store(s.st, s.tree, cur, next, levelStart, levelEnd, layered)
 		})
 		if err := s.tree.flush(); err != nil {
 			s.err = err
 			return
 		}
-		// Phase four.
+		// Phase four, at the start of the next round's phase one (or before
+		// the levels turn, or at the end): the workers that have done their
+		// share of it then take their first segments, so that nobody waits
+		// for it.
 		if layered {
-			parallel(nw, func(k int) { workers[k].dedup.count(round, cur, next, levelStart, levelEnd) })
+			cur, next, levelStart, levelEnd := cur, next, levelStart, levelEnd
+			later = func(k int) { dedupers[k].count(round, cur, next, levelStart, levelEnd) }
 		}
 		// Phase five.
 		for _, g := range round {

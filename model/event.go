@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 )
 
 // EventKind is the kind of an event of SPEC §1.2.
@@ -326,6 +327,7 @@ type Expander struct {
 	nd        Node
 	events    []Event
 	por       por
+	_         [128]byte // keeps another worker's expander off these cache lines
 }
 
 // NewExpander returns an expander for s that generates every successor.
@@ -443,7 +445,7 @@ func (x *Expander) encodeNext(dst, src []byte) []byte {
 			touched |= 1 << ch
 		}
 	}
-	dst = next.appendHead(dst)
+	dst = x.appendHead(dst, src)
 	lay := &x.lay
 	if x.nd.recMsg == 0 {
 		dst = append(dst, src[lay.recChans:lay.chans]...)
@@ -472,6 +474,35 @@ func (x *Expander) encodeNext(dst, src []byte) []byte {
 		}
 	}
 	return append(dst, src[from:]...)
+}
+
+// appendHead appends x.next's head (State.appendHead's): src's, x.cur's
+// encoding, with the snapshots' status and the event's node's byte
+// written again, when the event changed nothing else in it (its node's
+// registers and recordings, the channels' marks) and the head stays packed.
+func (x *Expander) appendHead(dst, src []byte) []byte {
+	s, cur, next, i := x.sys, &x.cur, &x.next, x.lastEvent.Node
+	if !x.lay.packed || x.nd.marked || uint32(next.Balance[i])|uint32(next.PC[i]) >= 16 {
+		return next.appendHead(dst)
+	}
+	n, k := len(s.Topo.Nodes), len(next.Snap)
+	for sn := range k {
+		if next.Rec[sn*n+i] != cur.Rec[sn*n+i] {
+			return next.appendHead(dst)
+		}
+	}
+	if r := s.regs; r > 0 && !slices.Equal(next.Regs[i*r:(i+1)*r], cur.Regs[i*r:(i+1)*r]) {
+		return next.appendHead(dst)
+	}
+	start := len(dst)
+	dst = append(dst, src[:x.lay.recChans]...)
+	h := dst[start:]
+	for sn, v := range next.Snap {
+		h[sn] = byte(v)
+	}
+	h[0] |= packedBit
+	h[k+i] = byte(next.Balance[i])<<4 | byte(next.PC[i])
+	return dst
 }
 
 // Events returns the events that Successors would follow from st, in the

@@ -434,6 +434,7 @@ func appendQueue(dst []byte, q []Message, all uint32) []byte {
 type layout struct {
 	recChans, chans int
 	chanEnd         []int
+	packed          bool // balances and script positions take a byte per node
 }
 
 const (
@@ -509,7 +510,11 @@ func (s *System) decode(b []byte, st *State, lay *layout) error {
 	}
 	st.Balance = grow(st.Balance, n)
 	st.PC = grow(st.PC, n)
-	if k > 0 && st.Snap[0]&packedBit != 0 {
+	packed := k > 0 && st.Snap[0]&packedBit != 0
+	if lay != nil {
+		lay.packed = packed
+	}
+	if packed {
 		st.Snap[0] &^= packedBit
 		for i := range st.Balance {
 			v := r.byte()
