@@ -43,7 +43,9 @@ import (
 //     that nobody waits for the others), or before the level ends. Rounds
 //     take turns with two sets of segments for this.
 //  5. Findings, on one goroutine in candidate order: terminal states and
-//     what the checks reported (the few candidates that have any).
+//     what the checks reported. Phase three sums each segment's up
+//     (summarize), so that this phase merges one entry per finding and
+//     segment rather than one per occurrence.
 //
 // So the figures, ids, findings and counterexamples are the same for any
 // number of workers. Only deciding how many states a round adds (and
@@ -96,9 +98,15 @@ type segment struct {
 	// the new states' first id and offset in the store (phase three)
 	first uint32
 	at    uint64
-	// phase three's figures
+	// phase three's figures, and its summary of the remarks for phase
+	// five: terminal states, the sum of their paths, and the findings by
+	// key in the order of their first occurrence in the segment
 	transitions int64
 	unlayered   bool
+	terminals   int64
+	paths       big.Int
+	found       []segFound
+	foundAt     map[string]int
 	_           [128]byte // keeps other segments' fields off these cache lines
 }
 
@@ -303,6 +311,51 @@ func mark(round []*segment, si int, dedupers []*deduper) {
 		for _, e := range d.dups[d.segDups[si]:d.segDups[si+1]] {
 			c := &g.cands[e.i]
 			c.dupS, c.dupI = e.fseg, e.fi
+		}
+	}
+}
+
+// segFound is a finding's occurrences in a segment: how many, and the
+// first keep.
+type segFound struct {
+	f     Finding
+	count int64
+	occ   []occurrence
+}
+
+// summarize sums up what phase five needs of the segment's remarks
+// (terminal states and findings, up to the limit), on the worker that
+// stores it: phase five then merges one entry per finding and segment
+// rather than one per occurrence.
+func (g *segment) summarize(cur *counts, levelStart uint32, keep int) {
+	g.terminals = 0
+	g.paths.SetUint64(0)
+	g.found = g.found[:0]
+	if g.foundAt == nil {
+		g.foundAt = map[string]int{}
+	}
+	clear(g.foundAt)
+	for _, i := range g.remarks {
+		if int(i) >= g.limit {
+			break
+		}
+		c := &g.cands[i]
+		if c.event == -1 {
+			g.terminals++
+			cur.addTo(&g.paths, int(c.from-levelStart))
+		}
+		for _, f := range g.findings[c.f0:c.f1] {
+			k, ok := g.foundAt[f.Key]
+			if !ok {
+				k = len(g.found)
+				g.foundAt[f.Key] = k
+				g.found = append(g.found, segFound{f: f})
+			}
+			e := &g.found[k]
+			e.count++
+			if len(e.occ) < keep {
+				e.occ = append(e.occ, occurrence{c.from, int(c.event)})
+			}
 		}
 	}
 }
@@ -528,6 +581,7 @@ func (s *search) bfs() {
 				mark(round, i, dedupers)
 			}
 			round[i].store(s.st, s.tree, cur, next, levelStart, levelEnd, layered)
+			round[i].summarize(cur, levelStart, s.opts.Keep)
 		})
 		if err := s.tree.flush(); err != nil {
 			s.err = err
@@ -546,23 +600,12 @@ func (s *search) bfs() {
 			s.res.Transitions += g.transitions
 			layered = layered && !g.unlayered
 			depthCut = depthCut || g.depthCut
-			for _, i := range g.remarks {
-				if int(i) >= g.limit {
-					break
-				}
-				c := &g.cands[i]
-				if c.event == -1 {
-					s.res.Terminal++
-					if layered {
-						cur.addTo(total, int(c.from-levelStart))
-					}
-				}
-				if c.f1 > c.f0 {
-					report := s.report(c.from, int(c.event))
-					for _, f := range g.findings[c.f0:c.f1] {
-						report(f)
-					}
-				}
+			s.res.Terminal += g.terminals
+			if layered {
+				total.Add(total, &g.paths)
+			}
+			for _, e := range g.found {
+				s.merge(e.f, e.count, e.occ)
 			}
 		}
 		if depth > s.res.Depth {

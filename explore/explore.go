@@ -243,19 +243,29 @@ func Run(ctx context.Context, space Space, opts Options) (*Result, error) {
 
 func (s *search) report(st uint32, ev int) func(Finding) {
 	return func(f Finding) {
-		fd, ok := s.findings[f.Key]
-		if !ok {
-			fd = &Found{Finding: f}
-			s.findings[f.Key] = fd
-			s.order = append(s.order, f.Key)
+		o := [1]occurrence{{st, ev}}
+		s.merge(f, 1, o[:])
+	}
+}
+
+// merge adds count occurrences of f, the first of them occs, after those
+// already reported.
+func (s *search) merge(f Finding, count int64, occs []occurrence) {
+	fd, ok := s.findings[f.Key]
+	if !ok {
+		fd = &Found{Finding: f}
+		s.findings[f.Key] = fd
+		s.order = append(s.order, f.Key)
+	}
+	fd.Count += count
+	for _, o := range occs {
+		if len(s.occ[f.Key]) >= s.opts.Keep {
+			break
 		}
-		fd.Count++
-		if len(s.occ[f.Key]) < s.opts.Keep {
-			s.occ[f.Key] = append(s.occ[f.Key], occurrence{st, ev})
-		}
-		if f.Violation {
-			s.violated = true
-		}
+		s.occ[f.Key] = append(s.occ[f.Key], o)
+	}
+	if f.Violation {
+		s.violated = true
 	}
 }
 
