@@ -111,6 +111,7 @@ type segment struct {
 	// key in the order of their first occurrence in the segment
 	transitions int64
 	unlayered   bool
+	sink        uint64 // keeps store's loads of the table
 	terminals   int64
 	paths       big.Int
 	found       []segFound
@@ -373,6 +374,17 @@ func (g *segment) summarize(cur *counts, levelStart uint32, keep int) {
 func (g *segment) store(st stateStore, t tree, cur, next *counts, levelStart, levelEnd uint32, layered bool) {
 	g.transitions, g.unlayered = 0, false
 	id, at := g.first, g.at
+	// Bring the new states' table slots in first, with loads that do not
+	// depend on each other: the compare-and-swap that claims a slot waits
+	// for its cache miss alone (on any3n_ms2_b2, one worker: the phase
+	// takes 15-20% less).
+	var sink uint64
+	for i := range g.limit {
+		if c := &g.cands[i]; g.isNew(c) {
+			sink += st.touch(c.hash)
+		}
+	}
+	g.sink = sink
 	for i := range g.limit {
 		c := &g.cands[i]
 		if c.event < 0 {
