@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // The breadth-first search expands states in rounds of a few thousand
@@ -117,6 +118,25 @@ type segment struct {
 	found       []segFound
 	foundAt     map[string]int
 	_           [128]byte // keeps other segments' fields off these cache lines
+}
+
+// bytes is the memory of the segment's buffers.
+func (g *segment) bytes() int64 {
+	b := int64(cap(g.cands))*int64(unsafe.Sizeof(candidate{})) + int64(cap(g.buf)) +
+		int64(cap(g.findings))*int64(unsafe.Sizeof(Finding{})) + 4*int64(cap(g.remarks))
+	for _, p := range g.shards {
+		b += int64(cap(p)) * int64(unsafe.Sizeof(pending{}))
+	}
+	return b
+}
+
+// setBytes is the memory of a set of segments' buffers.
+func setBytes(set []*segment) int64 {
+	var b int64
+	for _, g := range set {
+		b += g.bytes()
+	}
+	return b
 }
 
 // pending is a successor not found in the store: its hash, its index in
@@ -537,6 +557,13 @@ func (s *search) bfs() {
 		}
 		end := min(levelEnd, id+uint32(roundSize))
 		s.nextRound = int(end - id)
+		s.roundGrowth = 0
+		if rounds > 0 && s.lastRound > 0 {
+			// The set of segments the last round used holds about what
+			// this round's will need, per state expanded.
+			need := setBytes(sets[(rounds-1)&1]) * int64(s.nextRound) / int64(s.lastRound)
+			s.roundGrowth = max(0, need-setBytes(sets[rounds&1]))
+		}
 		if !s.check(0, int64(uint32(s.st.len())-id), depth) {
 			break
 		}

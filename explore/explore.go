@@ -157,9 +157,13 @@ type search struct {
 	// breadth-first: the states the last round expanded and the next one
 	// will (the memory limit's guess of what the next round adds)
 	lastRound, nextRound int
-	stopped              string
-	violated             bool
-	err                  error // the search cannot go on (see tooManySuccessors)
+	// breadth-first: what the buffers of the next round's segments will
+	// grow by (the last round's growth does not show it: rounds take turns
+	// with two sets of segments)
+	roundGrowth int64
+	stopped     string
+	violated    bool
+	err         error // the search cannot go on (see tooManySuccessors)
 }
 
 // Run searches the space exhaustively within the options' limits. A
@@ -297,7 +301,7 @@ func (s *search) check(expanded int64, queue int64, depth int) bool {
 			delta = delta * int64(s.nextRound) / int64(s.lastRound)
 			added = added * s.nextRound / s.lastRound
 		}
-		next := mem + delta + s.st.growth(added)
+		next := mem + delta + s.st.growth(added) + s.roundGrowth
 		s.lastMem, s.lastLen = mem, s.st.len()
 		if next > s.opts.MaxMemory {
 			s.stopped = fmt.Sprintf("memory limit (--max-memory %d MB) reached", s.opts.MaxMemory>>20)
