@@ -120,21 +120,28 @@ type segment struct {
 	_           [128]byte // keeps other segments' fields off these cache lines
 }
 
-// bytes is the memory of the segment's buffers.
-func (g *segment) bytes() int64 {
-	b := int64(cap(g.cands))*int64(unsafe.Sizeof(candidate{})) + int64(cap(g.buf)) +
-		int64(cap(g.findings))*int64(unsafe.Sizeof(Finding{})) + 4*int64(cap(g.remarks))
+// bytes is the memory of the segment's buffers: what they hold, or (used)
+// what the last round put in them.
+func (g *segment) bytes(used bool) int64 {
+	size := func(n, c int) int64 {
+		if used {
+			return int64(n)
+		}
+		return int64(c)
+	}
+	b := size(len(g.cands), cap(g.cands))*int64(unsafe.Sizeof(candidate{})) + size(len(g.buf), cap(g.buf)) +
+		size(len(g.findings), cap(g.findings))*int64(unsafe.Sizeof(Finding{})) + 4*size(len(g.remarks), cap(g.remarks))
 	for _, p := range g.shards {
-		b += int64(cap(p)) * int64(unsafe.Sizeof(pending{}))
+		b += size(len(p), cap(p)) * int64(unsafe.Sizeof(pending{}))
 	}
 	return b
 }
 
-// setBytes is the memory of a set of segments' buffers.
-func setBytes(set []*segment) int64 {
+// setBytes is the memory of a set of segments' buffers (see bytes).
+func setBytes(set []*segment, used bool) int64 {
 	var b int64
 	for _, g := range set {
-		b += g.bytes()
+		b += g.bytes(used)
 	}
 	return b
 }
@@ -545,7 +552,7 @@ func (s *search) bfs() {
 	depth := 0
 	depthCut := false
 	id := uint32(0)
-	rounds := 0
+	rounds, lastSegs := 0, 0
 	for id < uint32(s.st.len()) {
 		if id == levelEnd {
 			flush()
@@ -559,10 +566,10 @@ func (s *search) bfs() {
 		s.nextRound = int(end - id)
 		s.roundGrowth = 0
 		if rounds > 0 && s.lastRound > 0 {
-			// The set of segments the last round used holds about what
-			// this round's will need, per state expanded.
-			need := setBytes(sets[(rounds-1)&1]) * int64(s.nextRound) / int64(s.lastRound)
-			s.roundGrowth = max(0, need-setBytes(sets[rounds&1]))
+			// This round's segments will need about what the last round's
+			// did, per state expanded.
+			need := setBytes(sets[(rounds-1)&1][:lastSegs], true) * int64(s.nextRound) / int64(s.lastRound)
+			s.roundGrowth = max(0, need-setBytes(sets[rounds&1], false))
 		}
 		if !s.check(0, int64(uint32(s.st.len())-id), depth) {
 			break
@@ -577,6 +584,7 @@ func (s *search) bfs() {
 			*segs = append(*segs, &segment{})
 		}
 		round := (*segs)[:nseg]
+		lastSegs = nseg
 		pre := later
 		later = nil
 		eachSegment(nw, nseg, pre, func(k, i int) {

@@ -303,7 +303,10 @@ func (s *search) check(expanded int64, queue int64, depth int) bool {
 		}
 		next := mem + delta + s.st.growth(added) + s.roundGrowth
 		s.lastMem, s.lastLen = mem, s.st.len()
-		if next > s.opts.MaxMemory {
+		// A twentieth of the limit is left for what the guess misses: the
+		// garbage collector's pace (the runtime's own limit makes it
+		// collect harder, not stop the heap) and pages the kernel adds.
+		if next > s.opts.MaxMemory-s.opts.MaxMemory/20 {
 			s.stopped = fmt.Sprintf("memory limit (--max-memory %d MB) reached", s.opts.MaxMemory>>20)
 			return false
 		}
