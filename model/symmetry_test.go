@@ -114,13 +114,16 @@ func TestRapidRenamingsCommuteWithEvents(t *testing.T) {
 }
 
 // TestRapidExpanderMatchesApply: the expander's successors (copied once per
-// state and undone after each event) are exactly Apply's on a fresh copy,
-// in the same order, with the same completed snapshots, for every built-in
-// algorithm.
+// state and undone after each event, their encodings copied and patched
+// from the expanded state's) are exactly Apply's on a fresh copy, in the
+// same order, with the same completed snapshots, for every built-in
+// algorithm. Balances up to 20 make the packed head (a byte per node while
+// every value is below 16) come and go.
 func TestRapidExpanderMatchesApply(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		alg := rapid.SampledFrom(algorithms.Names()).Draw(t, "algorithm")
-		cfg := modeltest.Config(modeltest.Options{MaxNodes: 4, MaxSnapshots: 2, MaxSends: 1, Algorithm: alg}).Draw(t, "config")
+		maxBalance := rapid.SampledFrom([]int{4, 20}).Draw(t, "max balance")
+		cfg := modeltest.Config(modeltest.Options{MaxNodes: 4, MaxSnapshots: 2, MaxSends: 1, MaxBalance: maxBalance, Algorithm: alg}).Draw(t, "config")
 		modeltest.Log(t, cfg)
 		sys, err := algorithms.Build(cfg)
 		if err != nil {
