@@ -57,11 +57,12 @@ import (
 // candidates, shards and tables stay in the cache between the phases (a
 // single worker is 6–9% faster with rounds of 2,048 states than of 8,192),
 // but several workers meet at the end of each phase, and on a virtual
-// machine waking the others takes tens of microseconds: with 2 workers,
-// rounds of 2,048 states per worker made the 17M-state any3n_ms2_b2 bank
-// 10–30% slower (though the 8-node cos418_8n_a 5–10% faster).
+// machine waking the others takes tens of microseconds. With 2 workers,
+// rounds of 4,096 states per worker were 5–8% faster than of 8,192 (best
+// of 3 alternate runs on any3n_ms2_b2 and cos418_8n_a), while 2,048 made
+// the 17M-state any3n_ms2_b2 10–30% slower.
 const (
-	roundStates   = 8192 // states per worker per round, with several workers
+	roundStates   = 4096 // states per worker per round, with several workers
 	soloRound     = 2048 // states per round with one worker
 	segmentStates = 64   // states per segment
 )
