@@ -565,12 +565,18 @@ func (s *search) bfs() {
 		}
 		end := min(levelEnd, id+uint32(roundSize))
 		s.nextRound = int(end - id)
-		s.roundGrowth = 0
+		s.roundGrowth, s.mostAdded = 0, 0
 		if rounds > 0 && s.lastRound > 0 {
 			// This round's segments will need about what the last round's
 			// did, per state expanded.
-			need := setBytes(sets[(rounds-1)&1][:lastSegs], true) * int64(s.nextRound) / int64(s.lastRound)
+			last := sets[(rounds-1)&1][:lastSegs]
+			need := setBytes(last, true) * int64(s.nextRound) / int64(s.lastRound)
 			s.roundGrowth = max(0, need-setBytes(sets[rounds&1], false))
+			var transitions int
+			for _, g := range last {
+				transitions += len(g.cands)
+			}
+			s.mostAdded = transitions * s.nextRound / s.lastRound
 		}
 		if !s.check(0, int64(uint32(s.st.len())-id), depth) {
 			break

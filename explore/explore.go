@@ -161,9 +161,13 @@ type search struct {
 	// grow by (the last round's growth does not show it: rounds take turns
 	// with two sets of segments)
 	roundGrowth int64
-	stopped     string
-	violated    bool
-	err         error // the search cannot go on (see tooManySuccessors)
+	// breadth-first: how many states the next round may add at most, as
+	// many as the last round's transitions (scaled to the states it
+	// expands)
+	mostAdded int
+	stopped   string
+	violated  bool
+	err       error // the search cannot go on (see tooManySuccessors)
 }
 
 // Run searches the space exhaustively within the options' limits. A
@@ -301,7 +305,10 @@ func (s *search) check(expanded int64, queue int64, depth int) bool {
 			delta = delta * int64(s.nextRound) / int64(s.lastRound)
 			added = added * s.nextRound / s.lastRound
 		}
-		next := mem + delta + s.st.growth(added) + s.roundGrowth
+		// The table grows in steps of half its size: whether the next round
+		// takes a step is judged on as many states as it may add, at most
+		// one per transition.
+		next := mem + delta + s.st.growth(max(added, s.mostAdded)) + s.roundGrowth
 		s.lastMem, s.lastLen = mem, s.st.len()
 		// A twentieth of the limit is left for what the guess misses: the
 		// garbage collector's pace (the runtime's own limit makes it
