@@ -85,9 +85,9 @@ func (s *fpStore) bytes() int64 {
 	return int64(cap(s.table))*8 + int64(cap(s.next))*8 + int64(cap(s.nextIDs))*4 + s.arena.bytes()
 }
 
-// touch reads the slots of both tables.
+// touch reads the slots of both tables, atomically (see store.touch).
 func (s *fpStore) touch(h uint64) uint64 {
-	return s.table[s.slot(h)] + s.next[(h>>32)*uint64(len(s.next))>>32]
+	return atomic.LoadUint64(&s.table[s.slot(h)]) + atomic.LoadUint64(&s.next[(h>>32)*uint64(len(s.next))>>32])
 }
 
 // probe returns the slot of h in table (where it is, or the empty slot

@@ -151,4 +151,6 @@ func rehash(table []uint64, ids []uint32, old []uint64, oldIDs []uint32, nw int)
 	parallel(nw, func(k int) { enter(min(k*per, len(old)), min((k+1)*per, len(old)), true) })
 }
 
-func (s *store) touch(h uint64) uint64 { return s.table[s.slot(h)] }
+// touch reads the slot where the probe for h starts, atomically: phase
+// three touches slots while other workers claim slots.
+func (s *store) touch(h uint64) uint64 { return atomic.LoadUint64(&s.table[s.slot(h)]) }
