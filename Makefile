@@ -53,6 +53,15 @@ e2e: build
 	SNAPCHECK_E2E=1 SNAPCHECK_E2E_SVG=$$dir/trace.svg $(GO) test -count=1 -v -run 'TestE2E' ./counterexamples/; \
 	rm -rf $$dir
 
+.PHONY: race
+
+# The explorer's workers under the race detector (not part of make test:
+# -race needs cgo and a C compiler, which CI does not have).
+race:
+	CGO_ENABLED=1 $(GO) test -count=1 -race ./explore/
+	CGO_ENABLED=1 $(GO) test -count=1 -race -run 'TestCheckDeterministic|TestCheckLimits' ./cmd/snapcheck/
+	CGO_ENABLED=1 $(GO) test -count=1 -race -run 'TestReviewWorkersIdenticalRapid' ./properties/ -rapid.checks=50
+
 .PHONY: fuzz
 
 # Fuzz every target for FUZZTIME each (not part of make test, which runs
