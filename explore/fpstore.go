@@ -120,7 +120,7 @@ func (s *fpStore) growth(n int) int64 { return tableGrowth(s.len()+n, len(s.tabl
 
 func (s *fpStore) reserve(n, size, nw int) (uint32, uint64) {
 	first, at := s.arena.reserve(n, size)
-	for uint64(s.len())*20 > uint64(len(s.table))*17 {
+	for overfull(s.len(), len(s.table)) {
 		old := s.table
 		s.table = make([]uint64, len(old)+len(old)/2)
 		populate(s.table, nw)

@@ -44,11 +44,15 @@ func (s *store) bytes() int64 { return s.arena.bytes() + int64(cap(s.table))*8 }
 
 func (s *store) growth(n int) int64 { return tableGrowth(s.len()+n, len(s.table)) }
 
+// overfull reports whether a table of slots slots holding n entries is
+// loaded beyond 0.85, where it grows (both stores, and tableGrowth's guess).
+func overfull(n, slots int) bool { return uint64(n)*20 > uint64(slots)*17 }
+
 // tableGrowth is the memory a table of slots 8-byte slots grows by (the
 // new table's) when it comes to hold n entries.
 func tableGrowth(n, slots int) int64 {
 	var b int64
-	for uint64(n)*20 > uint64(slots)*17 {
+	for overfull(n, slots) {
 		slots += slots / 2
 		b += int64(slots) * 8
 	}
@@ -59,7 +63,7 @@ func tableGrowth(n, slots int) int64 {
 // all, and grows the table (on nw goroutines) to take them.
 func (s *store) reserve(n, size, nw int) (first uint32, at uint64) {
 	first, at = s.arena.reserve(n, size)
-	for uint64(s.len())*20 > uint64(len(s.table))*17 {
+	for overfull(s.len(), len(s.table)) {
 		s.grow(nw)
 	}
 	return first, at
