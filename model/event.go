@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 )
 
@@ -368,13 +369,13 @@ func (x *Expander) Initial(dst []byte) []byte { return x.sys.Initial().Encode(ds
 // Enabled's order, with the encoded successor and the snapshots that the
 // event completed. A reduced expander emits the events of a stubborn set.
 func (x *Expander) Successors(state []byte, emit func(next []byte, note uint64)) {
-	if err := x.sys.decode(state, &x.cur, &x.lay); err != nil {
-		panic(fmt.Sprintf("snapcheck: internal error: %v", err))
-	}
 	// An event changes only its node's values, the channels in and out of
 	// it, and the snapshots' status (the Node handle reaches nothing else),
-	// so x.next is copied once and put back after each event by undo.
-	x.next.CopyFrom(&x.cur)
+	// so x.next is decoded once with x.cur and put back after each event by
+	// undo.
+	if err := x.sys.decode(state, &x.cur, &x.next, &x.lay); err != nil {
+		panic(fmt.Sprintf("snapcheck: internal error: %v", err))
+	}
 	for k, e := range x.Events(&x.cur) {
 		if k > 0 {
 			x.undo()
@@ -457,10 +458,8 @@ func (x *Expander) encodeNext(dst, src []byte) []byte {
 	dst = append(dst, src[lay.chans:lay.chans+ncodes]...)
 	all := uint32(1)<<len(next.Snap) - 1
 	from := lay.chans + ncodes // the start of the untouched channels not yet copied
-	for ch := 0; ch < c; ch++ {
-		if touched&(1<<ch) == 0 {
-			continue
-		}
+	for ; touched != 0; touched &= touched - 1 {
+		ch := bits.TrailingZeros64(touched)
 		start := from
 		if ch > 0 {
 			start = lay.chanEnd[ch-1]

@@ -495,12 +495,13 @@ func appendMessage(dst []byte, m Message, all uint32) []byte {
 // Decode sets st to the state encoded in b (by Encode, for this system),
 // reusing st's memory.
 func (s *System) Decode(b []byte, st *State) error {
-	return s.decode(b, st, nil)
+	return s.decode(b, st, nil, nil)
 }
 
 // decode is Decode, and notes the sections' offsets in lay when it is not
-// nil.
-func (s *System) decode(b []byte, st *State, lay *layout) error {
+// nil. When twin is not nil it sets it to the same state (a copy of st
+// costs a second pass over the channels).
+func (s *System) decode(b []byte, st, twin *State, lay *layout) error {
 	t := &s.Topo
 	n, c, k := len(t.Nodes), len(t.Chans), len(t.Snapshots)
 	r := reader{b: b}
@@ -560,12 +561,25 @@ func (s *System) decode(b []byte, st *State, lay *layout) error {
 		st.Recording[i] = bits[i/8]&(1<<(i%8)) != 0
 	}
 	st.RecChan = resize(st.RecChan, k*c)
+	if twin != nil {
+		twin.Balance = append(twin.Balance[:0], st.Balance...)
+		twin.PC = append(twin.PC[:0], st.PC...)
+		twin.Regs = append(twin.Regs[:0], st.Regs...)
+		twin.Rec = append(twin.Rec[:0], st.Rec...)
+		twin.Recording = append(twin.Recording[:0], st.Recording...)
+		twin.Snap = append(twin.Snap[:0], st.Snap...)
+		twin.RecChan = resize(twin.RecChan, k*c)
+		twin.Chans = resize(twin.Chans, c)
+	}
 	if lay != nil {
 		lay.recChans = len(b) - len(r.b)
 	}
 	codes := r.bits(2 * k * c)
 	for i := range st.RecChan {
 		st.RecChan[i] = st.RecChan[i][:0]
+		if twin != nil {
+			twin.RecChan[i] = twin.RecChan[i][:0]
+		}
 		l := uint64(code(codes, i))
 		if l == 0 {
 			continue
@@ -577,7 +591,11 @@ func (s *System) decode(b []byte, st *State, lay *layout) error {
 			return errDecode
 		}
 		for j := uint64(0); j < l; j++ {
-			st.RecChan[i] = append(st.RecChan[i], int32(r.uvarint()))
+			a := int32(r.uvarint())
+			st.RecChan[i] = append(st.RecChan[i], a)
+			if twin != nil {
+				twin.RecChan[i] = append(twin.RecChan[i], a)
+			}
 		}
 	}
 	all := uint32(1)<<k - 1
@@ -589,6 +607,9 @@ func (s *System) decode(b []byte, st *State, lay *layout) error {
 	codes = r.bits(2 * c)
 	for i := range st.Chans {
 		st.Chans[i] = st.Chans[i][:0]
+		if twin != nil {
+			twin.Chans[i] = twin.Chans[i][:0]
+		}
 		l := uint64(code(codes, i))
 		if l == 0 {
 			if lay != nil {
@@ -626,6 +647,9 @@ func (s *System) decode(b []byte, st *State, lay *layout) error {
 				}
 			}
 			st.Chans[i] = append(st.Chans[i], m)
+			if twin != nil {
+				twin.Chans[i] = append(twin.Chans[i], m)
+			}
 		}
 		if lay != nil {
 			lay.chanEnd[i] = len(b) - len(r.b)
