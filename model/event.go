@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/bits"
 	"slices"
@@ -475,33 +476,50 @@ func (x *Expander) encodeNext(dst, src []byte) []byte {
 	return append(dst, src[from:]...)
 }
 
-// appendHead appends x.next's head (State.appendHead's): src's, x.cur's
-// encoding, with the snapshots' status and the event's node's byte
-// written again, when the event changed nothing else in it (its node's
-// registers and recordings, the channels' marks) and the head stays packed.
+// appendHead appends x.next's head (State.appendHead's), taking from src,
+// x.cur's encoding, what the event did not change: the node values but
+// its node's balance and script position when the head stays packed or
+// stays not packed, and the rest of the head when the event changed
+// neither its node's registers nor its recordings (and the channels'
+// marks when it did not set or clear any).
 func (x *Expander) appendHead(dst, src []byte) []byte {
 	s, cur, next, i := x.sys, &x.cur, &x.next, x.lastEvent.Node
-	if !x.lay.packed || x.nd.marked || uint32(next.Balance[i])|uint32(next.PC[i]) >= 16 {
+	lay := &x.lay
+	start := len(dst)
+	small := uint32(next.Balance[i])|uint32(next.PC[i]) < 16
+	switch {
+	case lay.packed && small:
+		dst = append(dst, src[:lay.tail]...)
+		dst[start] |= packedBit
+		dst[start+len(next.Snap)+i] = byte(next.Balance[i])<<4 | byte(next.PC[i])
+	case !lay.packed && (!small || uint32(cur.Balance[i])|uint32(cur.PC[i]) < 16):
+		n, v := len(s.Topo.Nodes), lay.vals
+		dst = append(dst, src[:v[i]]...)
+		dst = binary.AppendUvarint(dst, uint64(uint32(next.Balance[i])))
+		dst = append(dst, src[v[i+1]:v[n+i]]...)
+		dst = binary.AppendUvarint(dst, uint64(uint32(next.PC[i])))
+		dst = append(dst, src[v[n+i+1]:lay.tail]...)
+	default:
+		// Node i's values become small while the others' may all be: the
+		// state may become packed.
 		return next.appendHead(dst)
 	}
-	n, k := len(s.Topo.Nodes), len(next.Snap)
-	for sn := range k {
+	for sn, v := range next.Snap {
+		dst[start+sn] = byte(v) | dst[start+sn]&packedBit
+	}
+	n := len(s.Topo.Nodes)
+	for sn := range next.Snap {
 		if next.Rec[sn*n+i] != cur.Rec[sn*n+i] {
-			return next.appendHead(dst)
+			return next.appendTail(dst)
 		}
 	}
 	if r := s.regs; r > 0 && !slices.Equal(next.Regs[i*r:(i+1)*r], cur.Regs[i*r:(i+1)*r]) {
-		return next.appendHead(dst)
+		return next.appendTail(dst)
 	}
-	start := len(dst)
-	dst = append(dst, src[:x.lay.recChans]...)
-	h := dst[start:]
-	for sn, v := range next.Snap {
-		h[sn] = byte(v)
+	if x.nd.marked {
+		return next.appendMarks(append(dst, src[lay.tail:lay.recChans-(len(next.Recording)+7)/8]...))
 	}
-	h[0] |= packedBit
-	h[k+i] = byte(next.Balance[i])<<4 | byte(next.PC[i])
-	return dst
+	return append(dst, src[lay.tail:lay.recChans]...)
 }
 
 // Events returns the events that Successors would follow from st, in the

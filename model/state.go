@@ -309,11 +309,17 @@ func (st *State) packed() bool {
 	return true
 }
 
-// appendHead appends the first section of the encoding. It makes room for
-// the longest such section once and then writes by index.
+// appendHead appends the first section of the encoding: the values
+// (appendValues) and the rest (appendTail).
 func (st *State) appendHead(dst []byte) []byte {
-	size := maxVarint*(len(st.Balance)+len(st.PC)+len(st.Regs)+len(st.Rec)) +
-		len(st.Rec)/4 + 1 + len(st.Recording)/8 + 1 + len(st.Snap)
+	return st.appendTail(st.appendValues(dst))
+}
+
+// appendValues appends the snapshots' status and the nodes' balances and
+// script positions. It makes room for the longest such part once and then
+// writes by index.
+func (st *State) appendValues(dst []byte) []byte {
+	size := maxVarint*(len(st.Balance)+len(st.PC)) + len(st.Snap)
 	start := len(dst)
 	dst = slices.Grow(dst, size)[:start+size]
 	b := dst[start:]
@@ -336,6 +342,17 @@ func (st *State) appendHead(dst []byte) []byte {
 			p = putUvarint(b, p, uint64(uint32(v)))
 		}
 	}
+	return dst[:start+p]
+}
+
+// appendTail appends the rest of the head: registers, recordings and the
+// channels' marks (appendMarks).
+func (st *State) appendTail(dst []byte) []byte {
+	size := maxVarint*(len(st.Regs)+len(st.Rec)) + len(st.Rec)/4 + 1
+	start := len(dst)
+	dst = slices.Grow(dst, size)[:start+size]
+	b := dst[start:]
+	p := 0
 	for _, r := range st.Regs {
 		p = putUvarint(b, p, uint64(r)<<1^uint64(r>>63)) // as binary.AppendVarint
 	}
@@ -361,18 +378,23 @@ func (st *State) appendHead(dst []byte) []byte {
 			p = putUvarint(b, p, uint64(uint32(r.Balance)))
 		}
 	}
+	return st.appendMarks(dst[:start+p])
+}
+
+// appendMarks appends a bit per snapshot and channel: whether the channel
+// is being recorded (the head's last (len(st.Recording)+7)/8 bytes).
+func (st *State) appendMarks(dst []byte) []byte {
 	var acc8 byte
 	for i, r := range st.Recording {
 		if r {
 			acc8 |= 1 << (i & 7)
 		}
 		if i&7 == 7 || i == len(st.Recording)-1 {
-			b[p] = acc8
-			p++
+			dst = append(dst, acc8)
 			acc8 = 0
 		}
 	}
-	return dst[:start+p]
+	return dst
 }
 
 // appendRecChans appends the recorded channel states: a two-bit length
@@ -435,6 +457,10 @@ type layout struct {
 	recChans, chans int
 	chanEnd         []int
 	packed          bool // balances and script positions take a byte per node
+	// Not packed: node i's balance is at [vals[i], vals[i+1]) and its
+	// script position at [vals[n+i], vals[n+i+1]).
+	vals []int
+	tail int // where appendTail's part of the head begins
 }
 
 const (
@@ -522,12 +548,27 @@ func (s *System) decode(b []byte, st, twin *State, lay *layout) error {
 			st.Balance[i], st.PC[i] = int32(v>>4), int32(v&15)
 		}
 	} else {
+		if lay != nil {
+			lay.vals = grow(lay.vals, 2*n+1)
+		}
 		for i := range st.Balance {
+			if lay != nil {
+				lay.vals[i] = len(b) - len(r.b)
+			}
 			st.Balance[i] = int32(r.uvarint())
 		}
 		for i := range st.PC {
+			if lay != nil {
+				lay.vals[n+i] = len(b) - len(r.b)
+			}
 			st.PC[i] = int32(r.uvarint())
 		}
+		if lay != nil {
+			lay.vals[2*n] = len(b) - len(r.b)
+		}
+	}
+	if lay != nil {
+		lay.tail = len(b) - len(r.b)
 	}
 	st.Regs = grow(st.Regs, n*s.regs)
 	for i := range st.Regs {

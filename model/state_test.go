@@ -135,3 +135,60 @@ func TestExpanderMatchesApply(t *testing.T) {
 		}
 	}
 }
+
+// quiet records and finishes a snapshot when it starts it, with no
+// register, mark or control message: the recording changes the head of
+// the state encoding alone.
+type quiet struct{ model.Base }
+
+func (quiet) Name() string                               { return "quiet" }
+func (quiet) Registers(*model.Topology) int              { return 0 }
+func (quiet) OnTransfer(*model.Node, int, model.Message) {}
+func (quiet) OnInitiate(n *model.Node, s int)            { n.Record(s) }
+
+// TestExpanderQuietRecording: the expander re-encodes the recordings that
+// an event changes when the algorithm touches neither registers nor marks
+// (the built-in algorithms always do one or the other when they record).
+func TestExpanderQuietRecording(t *testing.T) {
+	cfg, err := model.ParseConfig([]byte(`{"nodes": [{"id": "a", "balance": 2}, {"id": "b", "balance": 1}],
+		"workload": {"any": {"amounts": [1], "max_sends": 2}}, "snapshots": [{"id": "s1", "initiators": ["a", "b"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, err := model.Build(cfg, quiet{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := sys.NewExpander()
+	seen := map[string]bool{}
+	queue := []*model.State{sys.Initial()}
+	for len(queue) > 0 {
+		st := queue[0]
+		queue = queue[1:]
+		enc := st.Encode(nil)
+		if seen[string(enc)] {
+			continue
+		}
+		seen[string(enc)] = true
+		var want [][]byte
+		for _, e := range sys.Events(st) {
+			c := st.Clone()
+			sys.Apply(c, e)
+			want = append(want, c.Encode(nil))
+			queue = append(queue, c)
+		}
+		k := 0
+		x.Successors(enc, func(next []byte, _ uint64) {
+			if k >= len(want) || !bytes.Equal(next, want[k]) {
+				t.Fatalf("successor %d of a state differs from Apply's", k)
+			}
+			k++
+		})
+		if k != len(want) {
+			t.Fatalf("%d successors, want %d", k, len(want))
+		}
+	}
+	if len(seen) < 20 {
+		t.Fatalf("only %d states explored", len(seen))
+	}
+}
