@@ -25,10 +25,13 @@ import (
 //     the occurrences of a state fall in one shard, and one goroutine goes
 //     through each shard in candidate order, so which occurrence is first
 //     depends neither on the number of workers nor on the schedule. It
-//     also counts each segment's first occurrences and their bytes. It
-//     writes only to its own memory (the segments' cache lines stay
-//     shared); each segment's later occurrences are marked in it at the
-//     start of phase three, by the worker that stores it.
+//     also counts each segment's first occurrences and their bytes, and
+//     sums up, for each first occurrence, the paths to the sources of its
+//     later ones (from the current level's counts, which nobody writes
+//     during the level). It writes only to its own memory (the segments'
+//     cache lines stay shared); each segment's later occurrences are
+//     marked in it at the start of phase three, by the worker that stores
+//     it.
 //  3. Storing and counting: the first occurrences get ids in candidate
 //     order, as a sequential search would give them: a segment's from the
 //     number of first occurrences before it. So each worker stores a
@@ -37,9 +40,13 @@ import (
 //     its id does not. It also counts the segment's transitions and adds,
 //     for each, the paths to its source to the paths to its target (the
 //     next level's counts, added by compare-and-swap: sums do not depend
-//     on their order), but for the transitions to later occurrences of
-//     new states, whose targets' ids may come from another segment.
-//  4. Counting those, one goroutine per shard of phase two: at the start
+//     on their order); to a new state's, it also adds phase two's sum for
+//     its later occurrences. So the transitions to later occurrences are
+//     counted where no other worker writes, and without a
+//     compare-and-swap each (on any3n_ms2_b2 with 2 workers, phase four's
+//     compare-and-swaps took 0.8 s of the 11 s).
+//  4. Counting the transitions to later occurrences whose sum would
+//     overflow, one goroutine per shard of phase two: at the start
 //     of the next round's phase one (each worker then takes segments, so
 //     that nobody waits for the others), or before the level ends. Rounds
 //     take turns with two sets of segments for this.
@@ -148,10 +155,12 @@ func setBytes(set []*segment, used bool) int64 {
 }
 
 // pending is a successor not found in the store: its hash, its index in
-// the segment's cands, and where its bytes are in the segment's buf.
+// the segment's cands, where its bytes are in the segment's buf, and its
+// source state.
 type pending struct {
 	hash      uint64
 	i, off, n int32
+	from      uint32
 }
 
 func (g *segment) bytesOf(c *candidate) []byte { return g.buf[c.off : c.off+c.n : c.off+c.n] }
@@ -248,7 +257,7 @@ func (w *worker) expand(g *segment, lo, hi uint32, probe bool, nshards int) {
 			c.id, c.found = w.st.lookup(g.bytesOf(c), c.hash)
 			if !c.found {
 				k := shardOf(c.hash, nshards)
-				g.shards[k] = append(g.shards[k], pending{hash: c.hash, i: int32(i), off: c.off, n: c.n})
+				g.shards[k] = append(g.shards[k], pending{hash: c.hash, i: int32(i), off: c.off, n: c.n, from: c.from})
 			}
 		}
 	}
@@ -261,13 +270,30 @@ func (w *worker) expand(g *segment, lo, hi uint32, probe bool, nshards int) {
 // phase one, are only read, which keeps their cache lines shared.
 type deduper struct {
 	table []dedupSlot
-	// dups are the later occurrences, in candidate order; segDups[si] is
-	// where segment si's begin.
-	dups    []dup
-	segDups []int32
+	// firsts are the first occurrences, in candidate order; segFirsts[si]
+	// is where segment si's begin. Each sums up the paths to the later
+	// occurrences it stands for (summed), which phase three adds to its
+	// own when it stores it: so the later occurrences' paths are counted
+	// here, where nobody else writes, rather than in phase four.
+	firsts    []first
+	segFirsts []int32
+	// The later occurrences, in candidate order (segSummed[si] and
+	// segDups[si] are where segment si's begin): summed, those whose paths
+	// are in their first occurrence's sum, and dups, those left to phase
+	// four (the sum would overflow).
+	summed, dups       []dup
+	segSummed, segDups []int32
 	// news[si] and size[si] count segment si's first occurrences in the
 	// shard and their footprints.
 	news, size []int
+}
+
+// first is the first occurrence of a state in a round, candidate i of
+// segment seg, whose bytes are buf[off:off+n] of the segment, and the
+// paths to its later occurrences in summed.
+type first struct {
+	seg, i, off, n int32
+	summed         uint64
 }
 
 // dup is a later occurrence of a state new in the round, candidate i of
@@ -277,16 +303,18 @@ type dup struct {
 }
 
 // dedupSlot is a slot of the deduper's table: the first occurrence of a
-// state (seg is 0 in an empty slot, else 1 + its segment).
+// state, 1 + its index in firsts (0 in an empty slot), its length and its
+// hash.
 type dedupSlot struct {
-	hash   uint64
-	seg, i int32
-	off, n int32
+	hash     uint64
+	first, n int32
 }
 
 // run finds, in shard k, every occurrence of a new state after the first
-// and counts the first ones (phase two).
-func (d *deduper) run(segs []*segment, k int, st stateStore) {
+// and counts the first ones (phase two). It sums the paths to the later
+// occurrences from cur, the current level's counts, which start at
+// levelStart, when layered.
+func (d *deduper) run(segs []*segment, k int, st stateStore, cur *counts, levelStart uint32, layered bool) {
 	n := 0
 	for _, g := range segs {
 		n += len(g.shards[k])
@@ -302,34 +330,59 @@ func (d *deduper) run(segs []*segment, k int, st stateStore) {
 		d.table = make([]dedupSlot, size)
 	}
 	mask := uint64(size - 1)
-	d.dups = d.dups[:0]
+	d.firsts, d.summed, d.dups = d.firsts[:0], d.summed[:0], d.dups[:0]
+	d.segFirsts = grow(d.segFirsts, len(segs)+1)
+	d.segSummed = grow(d.segSummed, len(segs)+1)
 	d.segDups = grow(d.segDups, len(segs)+1)
 	d.news, d.size = grow(d.news, len(segs)), grow(d.size, len(segs))
 	for si, g := range segs {
+		d.segFirsts[si] = int32(len(d.firsts))
+		d.segSummed[si] = int32(len(d.summed))
 		d.segDups[si] = int32(len(d.dups))
-		news, footprints := 0, 0
+		footprints := 0
 		for _, p := range g.shards[k] {
 			for j := p.hash >> 20 & mask; ; j = (j + 1) & mask {
 				e := &d.table[j]
-				if e.seg == 0 {
-					*e = dedupSlot{hash: p.hash, seg: int32(si) + 1, i: p.i, off: p.off, n: p.n}
-					news++
+				if e.first == 0 {
+					d.firsts = append(d.firsts, first{seg: int32(si), i: p.i, off: p.off, n: p.n})
+					*e = dedupSlot{hash: p.hash, first: int32(len(d.firsts)), n: p.n}
 					footprints += st.footprint(int(p.n))
 					break
 				}
 				if e.hash != p.hash || e.n != p.n {
 					continue
 				}
-				f := segs[e.seg-1].buf[e.off : e.off+e.n]
-				if bytes.Equal(f, g.buf[p.off:p.off+p.n]) {
-					d.dups = append(d.dups, dup{seg: int32(si), i: p.i, fseg: e.seg - 1, fi: e.i})
-					break
+				f := &d.firsts[e.first-1]
+				if !bytes.Equal(segs[f.seg].buf[f.off:f.off+f.n], g.buf[p.off:p.off+p.n]) {
+					continue
 				}
+				later := dup{seg: int32(si), i: p.i, fseg: f.seg, fi: f.i}
+				if v := cur.small[p.from-levelStart]; layered && v != bigMark && f.summed <= bigMark-1-v {
+					f.summed += v
+					d.summed = append(d.summed, later)
+				} else {
+					d.dups = append(d.dups, later)
+				}
+				break
 			}
 		}
-		d.news[si], d.size[si] = news, footprints
+		d.news[si], d.size[si] = int(int32(len(d.firsts))-d.segFirsts[si]), footprints
 	}
+	d.segFirsts[len(segs)] = int32(len(d.firsts))
+	d.segSummed[len(segs)] = int32(len(d.summed))
 	d.segDups[len(segs)] = int32(len(d.dups))
+}
+
+// addSummed adds, for segment si's first occurrences in the shard (with
+// their ids), the paths to their later occurrences (phase three, after
+// store). Not in a round that the state limit cuts: the search stops
+// there, and the next level's counts go unused.
+func (d *deduper) addSummed(g *segment, si int, next *counts, levelEnd uint32) {
+	for _, f := range d.firsts[d.segFirsts[si]:d.segFirsts[si+1]] {
+		if f.summed != 0 {
+			next.addValue(int(g.cands[f.i].id-levelEnd), f.summed)
+		}
+	}
 }
 
 // grow returns s with length n, its contents lost.
@@ -346,6 +399,10 @@ func mark(round []*segment, si int, dedupers []*deduper) {
 	g := round[si]
 	for _, d := range dedupers {
 		for _, e := range d.dups[d.segDups[si]:d.segDups[si+1]] {
+			c := &g.cands[e.i]
+			c.dupS, c.dupI = e.fseg, e.fi
+		}
+		for _, e := range d.summed[d.segSummed[si]:d.segSummed[si+1]] {
 			c := &g.cands[e.i]
 			c.dupS, c.dupI = e.fseg, e.fi
 		}
@@ -439,8 +496,8 @@ func (g *segment) store(st stateStore, t tree, cur, next *counts, levelStart, le
 	}
 }
 
-// count runs phase four on the later occurrences of new states in one
-// shard: they are in the next level.
+// count runs phase four on the later occurrences of new states (in the
+// next level) that one shard left to it (dups).
 func (d *deduper) count(round []*segment, cur, next *counts, levelStart, levelEnd uint32) {
 	for _, e := range d.dups {
 		g := round[e.seg]
@@ -605,7 +662,7 @@ func (s *search) bfs() {
 			}
 		}
 		// Phase two: first occurrences, one goroutine per shard.
-		parallel(nw, func(k int) { dedupers[k].run(round, k, s.st) })
+		parallel(nw, func(k int) { dedupers[k].run(round, k, s.st, cur, levelStart, layered) })
 		// How many new states, and where the state limit cuts the round.
 		news, size, most := 0, 0, int32(0)
 		for si, g := range round {
@@ -647,6 +704,11 @@ func (s *search) bfs() {
 				mark(round, i, dedupers)
 			}
 			round[i].store(s.st, s.tree, cur, next, levelStart, levelEnd, layered)
+			if layered && !marked {
+				for _, d := range dedupers {
+					d.addSummed(round[i], i, next, levelEnd)
+				}
+			}
 			round[i].summarize(cur, levelStart, s.opts.Keep)
 		})
 		if err := s.tree.flush(); err != nil {

@@ -94,6 +94,33 @@ func (c *counts) addShared(i int, src *counts, j int) {
 	c.big[i] = sum
 }
 
+// addValue is addShared for a value v below bigMark.
+func (c *counts) addValue(i int, v uint64) {
+	p := &c.small[i]
+	for {
+		a := atomic.LoadUint64(p)
+		if a == bigMark || a >= bigMark-v {
+			break
+		}
+		if atomic.CompareAndSwapUint64(p, a, a+v) {
+			return
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var sum *big.Int
+	if a := atomic.SwapUint64(p, bigMark); a != bigMark {
+		sum = new(big.Int).SetUint64(a)
+	} else {
+		sum = c.big[i]
+	}
+	sum.Add(sum, new(big.Int).SetUint64(v))
+	if c.big == nil {
+		c.big = map[int]*big.Int{}
+	}
+	c.big[i] = sum
+}
+
 // one sets c[i] to one.
 func (c *counts) one(i int) { c.small[i] = 1 }
 

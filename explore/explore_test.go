@@ -110,6 +110,27 @@ func diamonds(k int, shortcut bool) *graph {
 	}}
 }
 
+// fans is a chain of k fans of width w, s → a1..aw → s': (w+1)k+1 states,
+// 2wk transitions, w^k paths, layered. Each s' is reached w times in a
+// round, so with w = 3 the paths to its two later occurrences add up to
+// more than 64 bits before its own count does.
+func fans(k, w int) *graph {
+	return &graph{succ: func(n int) []int {
+		d, r := n/(w+1), n%(w+1)
+		if d == k {
+			return nil
+		}
+		if r > 0 {
+			return []int{(d + 1) * (w + 1)}
+		}
+		out := make([]int, w)
+		for i := range out {
+			out[i] = n + 1 + i
+		}
+		return out
+	}}
+}
+
 // reference is what a search must find, computed the plain way.
 type reference struct {
 	states, transitions, terminal int64
@@ -340,6 +361,7 @@ func TestKnownGraphs(t *testing.T) {
 		{"self loop", func() *graph { return withFindings(adjacency([][]int{{0, 1}, {}})) }, 2, 2, "", false},
 		// 2^70 and 3^45 paths: beyond 64 bits.
 		{"70 diamonds", func() *graph { return withFindings(diamonds(70, false)) }, 211, 280, new(big.Int).Lsh(big.NewInt(1), 70).String(), true},
+		{"41 fans of 3", func() *graph { return withFindings(fans(41, 3)) }, 165, 246, new(big.Int).Exp(big.NewInt(3), big.NewInt(41), nil).String(), true},
 		{"45 diamonds with shortcuts", func() *graph { return withFindings(diamonds(45, true)) }, 136, 225, new(big.Int).Exp(big.NewInt(3), big.NewInt(45), nil).String(), false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
