@@ -269,7 +269,7 @@ func (w *worker) expand(g *segment, lo, hi uint32, probe bool, nshards int) {
 // writes only to its own memory: the segments, written by other workers in
 // phase one, are only read, which keeps their cache lines shared.
 type deduper struct {
-	table []dedupSlot
+	table []uint64
 	// firsts are the first occurrences, in candidate order; segFirsts[si]
 	// is where segment si's begin. Each sums up the paths to the later
 	// occurrences it stands for (summed), which phase three adds to its
@@ -302,13 +302,9 @@ type dup struct {
 	seg, i, fseg, fi int32
 }
 
-// dedupSlot is a slot of the deduper's table: the first occurrence of a
-// state, 1 + its index in firsts (0 in an empty slot), its length and its
-// hash.
-type dedupSlot struct {
-	hash     uint64
-	first, n int32
-}
+// A slot of the deduper's table is 0 when empty, else the top 32 bits of
+// a state's hash and 1 + the index in firsts of its first occurrence (8
+// bytes, so that the table of a round stays in the cache).
 
 // run finds, in shard k, every occurrence of a new state after the first
 // and counts the first ones (phase two). It sums the paths to the later
@@ -327,7 +323,7 @@ func (d *deduper) run(segs []*segment, k int, st stateStore, cur *counts, levelS
 		d.table = d.table[:size]
 		clear(d.table)
 	} else {
-		d.table = make([]dedupSlot, size)
+		d.table = make([]uint64, size)
 	}
 	mask := uint64(size - 1)
 	d.firsts, d.summed, d.dups = d.firsts[:0], d.summed[:0], d.dups[:0]
@@ -341,19 +337,20 @@ func (d *deduper) run(segs []*segment, k int, st stateStore, cur *counts, levelS
 		d.segDups[si] = int32(len(d.dups))
 		footprints := 0
 		for _, p := range g.shards[k] {
+			tag := p.hash >> 32 << 32
 			for j := p.hash >> 20 & mask; ; j = (j + 1) & mask {
-				e := &d.table[j]
-				if e.first == 0 {
+				e := d.table[j]
+				if e == 0 {
 					d.firsts = append(d.firsts, first{seg: int32(si), i: p.i, off: p.off, n: p.n})
-					*e = dedupSlot{hash: p.hash, first: int32(len(d.firsts)), n: p.n}
+					d.table[j] = tag | uint64(len(d.firsts))
 					footprints += st.footprint(int(p.n))
 					break
 				}
-				if e.hash != p.hash || e.n != p.n {
+				if e>>32<<32 != tag {
 					continue
 				}
-				f := &d.firsts[e.first-1]
-				if !bytes.Equal(segs[f.seg].buf[f.off:f.off+f.n], g.buf[p.off:p.off+p.n]) {
+				f := &d.firsts[uint32(e)-1]
+				if f.n != p.n || !bytes.Equal(segs[f.seg].buf[f.off:f.off+f.n], g.buf[p.off:p.off+p.n]) {
 					continue
 				}
 				later := dup{seg: int32(si), i: p.i, fseg: f.seg, fi: f.i}
