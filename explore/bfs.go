@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/big"
 	"sync"
-	"sync/atomic"
 	"unsafe"
 )
 
@@ -64,7 +63,8 @@ import (
 // candidates, shards and tables stay in the cache between the phases (a
 // single worker is 6–9% faster with rounds of 2,048 states than of 8,192),
 // but several workers meet at the end of each phase, and on a virtual
-// machine waking the others takes tens of microseconds. With 2 workers,
+// machine waking the others takes tens of microseconds or more (the crew,
+// see crew.go, keeps them awake between phases). With 2 workers,
 // rounds of 4,096 states per worker were 5–8% faster than of 8,192 (best
 // of 3 alternate runs on any3n_ms2_b2 and cos418_8n_a), while 2,048 made
 // the 17M-state any3n_ms2_b2 10–30% slower.
@@ -519,34 +519,6 @@ func parallel(n int, f func(k int)) {
 	wg.Wait()
 }
 
-// eachSegment runs f on segments 0..n-1 on nw goroutines, each taking the
-// next segment when it is free; worker k passes k. Each first runs
-// first(k), when it is not nil.
-func eachSegment(nw, n int, first func(k int), f func(k, seg int)) {
-	if nw == 1 {
-		if first != nil {
-			first(0)
-		}
-		for i := range n {
-			f(0, i)
-		}
-		return
-	}
-	var next atomic.Int32
-	parallel(nw, func(k int) {
-		if first != nil {
-			first(k)
-		}
-		for {
-			i := int(next.Add(1)) - 1
-			if i >= n {
-				return
-			}
-			f(k, i)
-		}
-	})
-}
-
 // cut stops the round at the candidate that adds the room-th new state,
 // and counts again the segments' new states and their bytes.
 func cut(round []*segment, room int, st stateStore) {
@@ -590,9 +562,11 @@ func (s *search) bfs() {
 	// phase four can run in the next one's phase one (see later).
 	var sets [2][]*segment
 	var later func(k int)
+	crew := newCrew(nw)
+	defer crew.stop()
 	flush := func() {
 		if later != nil {
-			parallel(nw, later)
+			crew.run(later)
 			later = nil
 		}
 	}
@@ -648,7 +622,7 @@ func (s *search) bfs() {
 		lastSegs = nseg
 		pre := later
 		later = nil
-		eachSegment(nw, nseg, pre, func(k, i int) {
+		crew.eachSegment(nseg, pre, func(k, i int) {
 			lo := id + uint32(i)*segmentStates
 			workers[k].expand(round[i], lo, min(lo+segmentStates, end), probe, nw)
 		})
@@ -659,7 +633,7 @@ func (s *search) bfs() {
 			}
 		}
 		// Phase two: first occurrences, one goroutine per shard.
-		parallel(nw, func(k int) { dedupers[k].run(round, k, s.st, cur, levelStart, layered) })
+		crew.run(func(k int) { dedupers[k].run(round, k, s.st, cur, levelStart, layered) })
 		// How many new states, and where the state limit cuts the round.
 		news, size, most := 0, 0, int32(0)
 		for si, g := range round {
@@ -696,7 +670,7 @@ func (s *search) bfs() {
 			at += uint64(g.size)
 		}
 		next.ensure(s.st.len() - int(levelEnd))
-		eachSegment(nw, nseg, nil, func(_, i int) {
+		crew.eachSegment(nseg, nil, func(_, i int) {
 			if !marked {
 				mark(round, i, dedupers)
 			}
