@@ -62,39 +62,19 @@ func (c *counts) setBig(i int, v *big.Int) {
 }
 
 // addShared is add for goroutines that add to c at once while nobody
-// writes src: the small count grows by compare-and-swap; a count that
-// outgrows it moves to big under the lock, and whoever then finds bigMark
-// adds under the lock too.
+// writes src (see addValue).
 func (c *counts) addShared(i int, src *counts, j int) {
-	b := src.small[j]
-	p := &c.small[i]
-	if b != bigMark {
-		for {
-			a := atomic.LoadUint64(p)
-			if a == bigMark || a >= bigMark-b {
-				break
-			}
-			if atomic.CompareAndSwapUint64(p, a, a+b) {
-				return
-			}
-		}
+	if b := src.small[j]; b != bigMark {
+		c.addValue(i, b)
+		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var sum *big.Int
-	if a := atomic.SwapUint64(p, bigMark); a != bigMark {
-		sum = new(big.Int).SetUint64(a)
-	} else {
-		sum = c.big[i]
-	}
-	sum.Add(sum, src.get(j))
-	if c.big == nil {
-		c.big = map[int]*big.Int{}
-	}
-	c.big[i] = sum
+	c.addBig(i, src.big[j])
 }
 
-// addValue is addShared for a value v below bigMark.
+// addValue adds v, below bigMark, to c[i], for goroutines that add to c
+// at once: the small count grows by compare-and-swap; a count that
+// outgrows it moves to big under the lock, and whoever then finds bigMark
+// adds under the lock too.
 func (c *counts) addValue(i int, v uint64) {
 	p := &c.small[i]
 	for {
@@ -106,15 +86,20 @@ func (c *counts) addValue(i int, v uint64) {
 			return
 		}
 	}
+	c.addBig(i, new(big.Int).SetUint64(v))
+}
+
+// addBig adds v to c[i] under the lock, and leaves c[i] in big.
+func (c *counts) addBig(i int, v *big.Int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var sum *big.Int
-	if a := atomic.SwapUint64(p, bigMark); a != bigMark {
+	if a := atomic.SwapUint64(&c.small[i], bigMark); a != bigMark {
 		sum = new(big.Int).SetUint64(a)
 	} else {
 		sum = c.big[i]
 	}
-	sum.Add(sum, new(big.Int).SetUint64(v))
+	sum.Add(sum, v)
 	if c.big == nil {
 		c.big = map[int]*big.Int{}
 	}

@@ -84,12 +84,7 @@ func (st *State) Clone() *State {
 
 // CopyFrom makes st a deep copy of o, reusing st's memory.
 func (st *State) CopyFrom(o *State) {
-	st.Balance = append(st.Balance[:0], o.Balance...)
-	st.PC = append(st.PC[:0], o.PC...)
-	st.Regs = append(st.Regs[:0], o.Regs...)
-	st.Rec = append(st.Rec[:0], o.Rec...)
-	st.Recording = append(st.Recording[:0], o.Recording...)
-	st.Snap = append(st.Snap[:0], o.Snap...)
+	st.copyValues(o)
 	st.RecChan = resize(st.RecChan, len(o.RecChan))
 	for i, r := range o.RecChan {
 		st.RecChan[i] = append(st.RecChan[i][:0], r...)
@@ -98,6 +93,17 @@ func (st *State) CopyFrom(o *State) {
 	for i, c := range o.Chans {
 		st.Chans[i] = append(st.Chans[i][:0], c...)
 	}
+}
+
+// copyValues copies o's values but the recorded channel states and the
+// channels, reusing st's memory.
+func (st *State) copyValues(o *State) {
+	st.Balance = append(st.Balance[:0], o.Balance...)
+	st.PC = append(st.PC[:0], o.PC...)
+	st.Regs = append(st.Regs[:0], o.Regs...)
+	st.Rec = append(st.Rec[:0], o.Rec...)
+	st.Recording = append(st.Recording[:0], o.Recording...)
+	st.Snap = append(st.Snap[:0], o.Snap...)
 }
 
 func resize[T any](s [][]T, n int) [][]T {
@@ -603,12 +609,7 @@ func (s *System) decode(b []byte, st, twin *State, lay *layout) error {
 	}
 	st.RecChan = resize(st.RecChan, k*c)
 	if twin != nil {
-		twin.Balance = append(twin.Balance[:0], st.Balance...)
-		twin.PC = append(twin.PC[:0], st.PC...)
-		twin.Regs = append(twin.Regs[:0], st.Regs...)
-		twin.Rec = append(twin.Rec[:0], st.Rec...)
-		twin.Recording = append(twin.Recording[:0], st.Recording...)
-		twin.Snap = append(twin.Snap[:0], st.Snap...)
+		twin.copyValues(st)
 		twin.RecChan = resize(twin.RecChan, k*c)
 		twin.Chans = resize(twin.Chans, c)
 	}
