@@ -269,13 +269,16 @@ func (w *worker) expand(g *segment, lo, hi uint32, probe bool, nshards int) {
 // writes only to its own memory: the segments, written by other workers in
 // phase one, are only read, which keeps their cache lines shared.
 type deduper struct {
+	// table: a slot is 0 when empty, else the top 32 bits of a state's
+	// hash and 1 + the index in firsts of its first occurrence (8 bytes,
+	// so that a round's table stays in the cache)
 	table []uint64
 	// firsts are the first occurrences, in candidate order; segFirsts[si]
 	// is where segment si's begin. Each sums up the paths to the later
 	// occurrences it stands for (summed), which phase three adds to its
 	// own when it stores it: so the later occurrences' paths are counted
 	// here, where nobody else writes, rather than in phase four.
-	firsts    []first
+	firsts    []firstOcc
 	segFirsts []int32
 	// The later occurrences, in candidate order (segSummed[si] and
 	// segDups[si] are where segment si's begin): summed, those whose paths
@@ -288,10 +291,10 @@ type deduper struct {
 	news, size []int
 }
 
-// first is the first occurrence of a state in a round, candidate i of
+// firstOcc is the first occurrence of a state in a round, candidate i of
 // segment seg, whose bytes are buf[off:off+n] of the segment, and the
 // paths to its later occurrences in summed.
-type first struct {
+type firstOcc struct {
 	seg, i, off, n int32
 	summed         uint64
 }
@@ -301,10 +304,6 @@ type first struct {
 type dup struct {
 	seg, i, fseg, fi int32
 }
-
-// A slot of the deduper's table is 0 when empty, else the top 32 bits of
-// a state's hash and 1 + the index in firsts of its first occurrence (8
-// bytes, so that the table of a round stays in the cache).
 
 // run finds, in shard k, every occurrence of a new state after the first
 // and counts the first ones (phase two). It sums the paths to the later
@@ -341,7 +340,7 @@ func (d *deduper) run(segs []*segment, k int, st stateStore, cur *counts, levelS
 			for j := p.hash >> 20 & mask; ; j = (j + 1) & mask {
 				e := d.table[j]
 				if e == 0 {
-					d.firsts = append(d.firsts, first{seg: int32(si), i: p.i, off: p.off, n: p.n})
+					d.firsts = append(d.firsts, firstOcc{seg: int32(si), i: p.i, off: p.off, n: p.n})
 					d.table[j] = tag | uint64(len(d.firsts))
 					footprints += st.footprint(int(p.n))
 					break
@@ -395,13 +394,11 @@ func grow[T any](s []T, n int) []T {
 func mark(round []*segment, si int, dedupers []*deduper) {
 	g := round[si]
 	for _, d := range dedupers {
-		for _, e := range d.dups[d.segDups[si]:d.segDups[si+1]] {
-			c := &g.cands[e.i]
-			c.dupS, c.dupI = e.fseg, e.fi
-		}
-		for _, e := range d.summed[d.segSummed[si]:d.segSummed[si+1]] {
-			c := &g.cands[e.i]
-			c.dupS, c.dupI = e.fseg, e.fi
+		for _, later := range [...][]dup{d.dups[d.segDups[si]:d.segDups[si+1]], d.summed[d.segSummed[si]:d.segSummed[si+1]]} {
+			for _, e := range later {
+				c := &g.cands[e.i]
+				c.dupS, c.dupI = e.fseg, e.fi
+			}
 		}
 	}
 }

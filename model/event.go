@@ -490,7 +490,6 @@ func (x *Expander) appendHead(dst, src []byte) []byte {
 	switch {
 	case lay.packed && small:
 		dst = append(dst, src[:lay.tail]...)
-		dst[start] |= packedBit
 		dst[start+len(next.Snap)+i] = byte(next.Balance[i])<<4 | byte(next.PC[i])
 	case !lay.packed && (!small || uint32(cur.Balance[i])|uint32(cur.PC[i]) < 16):
 		n, v := len(s.Topo.Nodes), lay.vals
@@ -505,7 +504,10 @@ func (x *Expander) appendHead(dst, src []byte) []byte {
 		return next.appendHead(dst)
 	}
 	for sn, v := range next.Snap {
-		dst[start+sn] = byte(v) | dst[start+sn]&packedBit
+		dst[start+sn] = byte(v)
+	}
+	if lay.packed {
+		dst[start] |= packedBit
 	}
 	n := len(s.Topo.Nodes)
 	for sn := range next.Snap {
