@@ -449,7 +449,8 @@ func (g *segment) summarize(cur *counts, levelStart uint32, keep int) {
 }
 
 // store runs phase three on g, and counts the paths along its transitions
-// but those to later occurrences of new states (phase four).
+// but those to later occurrences of new states (addSummed and phase four
+// count those).
 func (g *segment) store(st stateStore, t tree, cur, next *counts, levelStart, levelEnd uint32, layered bool) {
 	g.transitions, g.unlayered = 0, false
 	id, at := g.first, g.at

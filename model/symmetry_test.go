@@ -113,7 +113,7 @@ func TestRapidRenamingsCommuteWithEvents(t *testing.T) {
 	})
 }
 
-// TestRapidExpanderMatchesApply: the expander's successors (copied once per
+// TestRapidExpanderMatchesApply: the expander's successors (decoded once per
 // state and undone after each event, their encodings copied and patched
 // from the expanded state's) are exactly Apply's on a fresh copy, in the
 // same order, with the same completed snapshots, for every built-in
