@@ -10,7 +10,8 @@ import (
 
 // The breadth-first search expands states in rounds of a few thousand
 // states of one level, cut into segments of consecutive states. Each
-// round has five phases, all but the last run by every worker:
+// round has five phases, all but the last run by every worker (the
+// members of a crew, crew.go, which wait for the next phase awake):
 //
 //  1. Expansion: the workers take the segments one after another as they
 //     become free. For each state of a segment a worker generates the
@@ -21,7 +22,7 @@ import (
 //  2. First occurrences: among the successors nobody found, the first
 //     occurrence of each state in candidate order (the segments one after
 //     the other, each in the order of its states and of their events). All
-//     the occurrences of a state fall in one shard, and one goroutine goes
+//     the occurrences of a state fall in one shard, and one worker goes
 //     through each shard in candidate order, so which occurrence is first
 //     depends neither on the number of workers nor on the schedule. It
 //     also counts each segment's first occurrences and their bytes, and
@@ -45,7 +46,7 @@ import (
 //     compare-and-swap each (on any3n_ms2_b2 with 2 workers, phase four's
 //     compare-and-swaps took 0.8 s of the 11 s).
 //  4. Counting the transitions to later occurrences whose sum would
-//     overflow, one goroutine per shard of phase two: at the start
+//     overflow, one worker per shard of phase two: at the start
 //     of the next round's phase one (each worker then takes segments, so
 //     that nobody waits for the others), or before the level ends. Rounds
 //     take turns with two sets of segments for this.
@@ -630,7 +631,7 @@ func (s *search) bfs() {
 				return
 			}
 		}
-		// Phase two: first occurrences, one goroutine per shard.
+		// Phase two: first occurrences, one worker per shard.
 		crew.run(func(k int) { dedupers[k].run(round, k, s.st, cur, levelStart, layered) })
 		// How many new states, and where the state limit cuts the round.
 		news, size, most := 0, 0, int32(0)
