@@ -21,6 +21,7 @@ type arena struct {
 	lens   paged[uint8]  // each state's length, or longLen
 	groups paged[uint64] // each group's offset: chunk<<chunkBits | position
 	end    int           // the end of the last state in the last chunk
+	ready  int           // the last chunk is populated below ready (when mapped)
 	// chunk is the size of a chunk (chunkSize; tests make it small).
 	chunk int
 }
@@ -31,6 +32,11 @@ const (
 	chunkBits = 32      // an offset's position bits: a chunk larger than chunkSize holds a round larger than one
 	groupBits = 4       // 16 states a group
 	longLen   = 255
+	// populateStep is the least that reserve populates at once: a state
+	// at a time (a depth-first search, or one worker's breadth-first
+	// search) then costs a system call every few thousand states, not one
+	// each.
+	populateStep = 1 << 18
 )
 
 func newArena() arena {
@@ -151,14 +157,15 @@ func (a *arena) reserve(n, size int) (first uint32, at uint64) {
 		if first&(1<<groupBits-1) != 0 {
 			a.groups.set(int(first>>groupBits), uint64(last)<<chunkBits)
 		}
-		a.end = part
+		a.end, a.ready = part, 0
 	}
 	at = uint64(last)<<chunkBits | uint64(a.end)
-	if a.mapped[last] {
-		// The round's pages at once: cheaper than a fault for each as the
-		// workers store the states.
-		c := a.chunks[last]
-		populate(c[a.end&^(pageSize-1):min(a.end+size, len(c))], 1)
+	if c := a.chunks[last]; a.mapped[last] && a.end+size > a.ready {
+		// The round's pages at once (and at least populateStep): cheaper
+		// than a fault for each as the workers store the states.
+		lo := max(a.ready, a.end&^(pageSize-1))
+		a.ready = min(max(a.end+size, lo+populateStep)+pageSize-1, len(c)) &^ (pageSize - 1)
+		populate(c[lo:max(a.ready, min(a.end+size, len(c)))], 1)
 	}
 	a.end += size
 	a.lens.extend(int(first) + n)
