@@ -447,16 +447,24 @@ func (x *Expander) encodeNext(dst, src []byte) []byte {
 			touched |= 1 << ch
 		}
 	}
-	dst = x.appendHead(dst, src)
 	lay := &x.lay
-	if x.nd.recMsg == 0 {
-		dst = append(dst, src[lay.recChans:lay.chans]...)
-	} else {
-		dst = next.appendRecChans(dst)
-	}
-	codes := len(dst)
 	ncodes := codeBytes(c)
-	dst = append(dst, src[lay.chans:lay.chans+ncodes]...)
+	if i := e.Node; lay.packed && uint32(next.Balance[i])|uint32(next.PC[i]) < 16 && x.nd.recMsg == 0 && !x.nd.marked && x.sameTail() {
+		// Most events: everything up to the channels' bits is src's but
+		// node i's byte and the snapshots' status.
+		start := len(dst)
+		dst = append(dst, src[:lay.chans+ncodes]...)
+		x.patchPacked(dst[start:])
+	} else {
+		dst = x.appendHead(dst, src)
+		if x.nd.recMsg == 0 {
+			dst = append(dst, src[lay.recChans:lay.chans]...)
+		} else {
+			dst = next.appendRecChans(dst)
+		}
+		dst = append(dst, src[lay.chans:lay.chans+ncodes]...)
+	}
+	codes := len(dst) - ncodes
 	all := uint32(1)<<len(next.Snap) - 1
 	from := lay.chans + ncodes // the start of the untouched channels not yet copied
 	for ; touched != 0; touched &= touched - 1 {
@@ -490,7 +498,7 @@ func (x *Expander) appendHead(dst, src []byte) []byte {
 	switch {
 	case lay.packed && small:
 		dst = append(dst, src[:lay.tail]...)
-		dst[start+len(next.Snap)+i] = byte(next.Balance[i])<<4 | byte(next.PC[i])
+		x.patchPacked(dst[start:])
 	case !lay.packed && (!small || uint32(cur.Balance[i])|uint32(cur.PC[i]) < 16):
 		n, v := len(s.Topo.Nodes), lay.vals
 		dst = append(dst, src[:v[i]]...)
@@ -503,25 +511,44 @@ func (x *Expander) appendHead(dst, src []byte) []byte {
 		// state may become packed.
 		return next.appendHead(dst)
 	}
-	for sn, v := range next.Snap {
-		dst[start+sn] = byte(v)
-	}
-	if lay.packed {
-		dst[start] |= packedBit
-	}
-	n := len(s.Topo.Nodes)
-	for sn := range next.Snap {
-		if next.Rec[sn*n+i] != cur.Rec[sn*n+i] {
-			return next.appendTail(dst)
+	if !lay.packed {
+		for sn, v := range next.Snap {
+			dst[start+sn] = byte(v)
 		}
 	}
-	if r := s.regs; r > 0 && !slices.Equal(next.Regs[i*r:(i+1)*r], cur.Regs[i*r:(i+1)*r]) {
+	if !x.sameTail() {
 		return next.appendTail(dst)
 	}
 	if x.nd.marked {
 		return next.appendMarks(append(dst, src[lay.tail:lay.recChans-(len(next.Recording)+7)/8]...))
 	}
 	return append(dst, src[lay.tail:lay.recChans]...)
+}
+
+// patchPacked writes into head, a copy of x.cur's packed head, what the
+// event changed of its values: its node's byte and the snapshots' status.
+func (x *Expander) patchPacked(head []byte) {
+	next, i := &x.next, x.lastEvent.Node
+	for sn, v := range next.Snap {
+		head[sn] = byte(v)
+	}
+	head[0] |= packedBit
+	head[len(next.Snap)+i] = byte(next.Balance[i])<<4 | byte(next.PC[i])
+}
+
+// sameTail reports whether the event left the head's tail (appendTail's
+// part) as it was, but perhaps the channels' marks: it changed neither
+// its node's recordings nor its registers.
+func (x *Expander) sameTail() bool {
+	s, cur, next, i := x.sys, &x.cur, &x.next, x.lastEvent.Node
+	n := len(s.Topo.Nodes)
+	for sn := range next.Snap {
+		if next.Rec[sn*n+i] != cur.Rec[sn*n+i] {
+			return false
+		}
+	}
+	r := s.regs
+	return r == 0 || slices.Equal(next.Regs[i*r:(i+1)*r], cur.Regs[i*r:(i+1)*r])
 }
 
 // Events returns the events that Successors would follow from st, in the

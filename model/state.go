@@ -212,6 +212,16 @@ func (r *reader) longUvarint() uint64 {
 }
 
 func (r *reader) varint() int64 {
+	if len(r.b) > 0 && r.b[0] < 0x80 {
+		// One byte: binary.Varint's zig-zag of a small value.
+		u := r.b[0]
+		r.b = r.b[1:]
+		return int64(u>>1) ^ -int64(u&1)
+	}
+	return r.longVarint()
+}
+
+func (r *reader) longVarint() int64 {
 	v, n := binary.Varint(r.b)
 	if n <= 0 {
 		r.err = errDecode

@@ -146,16 +146,64 @@ func (quiet) Registers(*model.Topology) int              { return 0 }
 func (quiet) OnTransfer(*model.Node, int, model.Message) {}
 func (quiet) OnInitiate(n *model.Node, s int)            { n.Record(s) }
 
-// TestExpanderQuietRecording: the expander re-encodes the recordings that
-// an event changes when the algorithm touches neither registers nor marks
-// (the built-in algorithms always do one or the other when they record).
-func TestExpanderQuietRecording(t *testing.T) {
-	cfg, err := model.ParseConfig([]byte(`{"nodes": [{"id": "a", "balance": 2}, {"id": "b", "balance": 1}],
+// unregistered is Chandy–Lamport without registers: the channels' marks
+// alone say which channels a node still records, so that a marker that
+// does not finish the snapshot changes the marks and nothing else of the
+// head of the state encoding.
+type unregistered struct{ model.Base }
+
+func (unregistered) Name() string                  { return "unregistered" }
+func (unregistered) Registers(*model.Topology) int { return 0 }
+func (unregistered) OnInitiate(n *model.Node, s int) {
+	n.Record(s)
+	for _, ch := range n.In() {
+		n.StartRecording(s, ch)
+	}
+	for _, ch := range n.Out() {
+		n.SendControl(ch, s, 0)
+	}
+}
+
+func (u unregistered) OnControl(n *model.Node, ch int, m model.Message) {
+	s := int(m.Snap)
+	if !n.Recorded(s) {
+		u.OnInitiate(n, s)
+	}
+	n.StopRecording(s, ch)
+	for _, in := range n.In() {
+		if n.Recording(s, in) {
+			return
+		}
+	}
+	n.Finish(s)
+}
+
+func (unregistered) OnTransfer(n *model.Node, ch int, m model.Message) {
+	for s := range n.Snapshots() {
+		if n.Recorded(s) && !n.Done(s) && n.Recording(s, ch) {
+			n.RecordMessage(s)
+		}
+	}
+}
+
+// TestExpanderUnusualAlgorithms: the expander re-encodes what an event
+// changes of the head when the algorithm records with neither registers
+// nor marks (quiet), or changes the marks without registers
+// (unregistered): the built-in algorithms change registers whenever they
+// record or mark.
+func TestExpanderUnusualAlgorithms(t *testing.T) {
+	for _, alg := range []model.Algorithm{quiet{}, unregistered{}} {
+		t.Run(alg.Name(), func(t *testing.T) { checkExpanderMatchesApply(t, alg) })
+	}
+}
+
+func checkExpanderMatchesApply(t *testing.T, alg model.Algorithm) {
+	cfg, err := model.ParseConfig([]byte(`{"nodes": [{"id": "a", "balance": 1}, {"id": "b", "balance": 1}, {"id": "c", "balance": 0}],
 		"workload": {"any": {"amounts": [1], "max_sends": 2}}, "snapshots": [{"id": "s1", "initiators": ["a", "b"]}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sys, err := model.Build(cfg, quiet{})
+	sys, err := model.Build(cfg, alg)
 	if err != nil {
 		t.Fatal(err)
 	}
