@@ -24,13 +24,18 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
 
-.PHONY: bench spin-compare
+.PHONY: bench spin-compare pgo
 
 # The benchmark suite (issue 7): one line of figures per configuration of
 # examples/bench, each in its own process; SNAPCHECK_BENCH_ALL=1 adds the
 # heavy ones. See examples/bench/README.md.
 bench:
 	GO="$(GO)" sh examples/bench/bench.sh
+
+# Regenerate cmd/snapcheck/default.pgo, the profile go build optimizes the
+# binary with (profile-guided optimization), from the benchmark suite.
+pgo:
+	GO="$(GO)" sh examples/bench/pgo.sh
 
 # snapcheck beside SPIN on the same configuration files (installs SPIN if
 # missing; needs ../shared/anchors/spin). CONFIGS="a.json b.json" to choose.
