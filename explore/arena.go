@@ -64,10 +64,14 @@ func uvarintLen(x uint64) int {
 }
 
 func (a *arena) get(id uint32) []byte {
-	g := a.groups.at(int(id >> groupBits))
-	c := a.chunks[g>>chunkBits]
+	return stateAt(a.chunks, a.lens.pages, a.groups.at(int(id>>groupBits)), id)
+}
+
+// stateAt returns state id, given its group's offset g.
+func stateAt(chunks [][]byte, lens [][]uint8, g uint64, id uint32) []byte {
+	c := chunks[g>>chunkBits]
 	pos := int(g & (1<<chunkBits - 1))
-	page := a.lens.pages[id>>pageBits]
+	page := lens[id>>pageBits]
 	i := int(id & (1<<pageBits - 1))
 	for j := i &^ (1<<groupBits - 1); j < i; j++ {
 		if l := page[j]; l != longLen {
@@ -83,6 +87,40 @@ func (a *arena) get(id uint32) []byte {
 	n, k := binary.Uvarint(c[pos:])
 	pos += k
 	return c[pos : pos+int(n) : pos+int(n)]
+}
+
+// arenaView reads the states the arena held when view made it, while the
+// arena goes on adding states (for other goroutines than the one that
+// adds): it keeps its own copy of the arena's slices, whose elements for
+// those states no longer change, and the offset of the last group, which
+// reserve may move to a new chunk (the old copy stays where it was).
+type arenaView struct {
+	chunks    [][]byte
+	lens      [][]uint8
+	groups    paged[uint64]
+	end       uint32 // the states below end
+	lastGroup uint32
+	lastAt    uint64
+}
+
+// view returns a view of the states held now.
+func (a *arena) view() *arenaView {
+	v := &arenaView{chunks: a.chunks, lens: a.lens.pages, groups: a.groups, end: uint32(a.len())}
+	if v.end > 0 {
+		v.lastGroup = (v.end - 1) >> groupBits
+		v.lastAt = a.groups.at(int(v.lastGroup))
+	}
+	return v
+}
+
+// get returns state id, which must be below the view's end.
+func (v *arenaView) get(id uint32) []byte {
+	g := id >> groupBits
+	at := v.lastAt
+	if g != v.lastGroup {
+		at = v.groups.at(int(g))
+	}
+	return stateAt(v.chunks, v.lens, at, id)
 }
 
 // bytes is the memory the arena holds.

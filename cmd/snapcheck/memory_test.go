@@ -45,8 +45,8 @@ func TestMain(m *testing.M) {
 
 // TestMaxMemoryPeak: a search stopped by --max-memory stops in time: the
 // process's peak resident memory, as the kernel counts it, stays within
-// the limit (the limit is checked before each round, from a guess of what
-// the round will add).
+// the limit (the limit is checked at each level and every 2,048 states
+// settled, from a guess of what the next ones will add).
 func TestMaxMemoryPeak(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("peak resident memory from /proc/self/status (Linux)")
@@ -61,6 +61,7 @@ func TestMaxMemoryPeak(t *testing.T) {
 	for mb := 30; mb <= 130; mb += 5 {
 		runs = append(runs, run{"../../examples/bench/any3n_ms2_a1.json", mb}, run{"../../examples/bench/any3n_ms2_b2.json", mb})
 	}
+	stopped := 0
 	for _, c := range runs {
 		dir := t.TempDir()
 		peakFile := filepath.Join(dir, "peak")
@@ -68,9 +69,15 @@ func TestMaxMemoryPeak(t *testing.T) {
 			"--max-memory", strconv.Itoa(c.mb), c.file)
 		cmd.Env = append(os.Environ(), mainEnv+"=1", peakEnv+"="+peakFile)
 		out, err := cmd.CombinedOutput()
+		// A run whose whole search fits may end (exit 0); it too must
+		// stay within the limit.
 		var exit *exec.ExitError
-		if !errors.As(err, &exit) || exit.ExitCode() != 3 {
-			t.Fatalf("%s --max-memory %d: %v, want exit 3\n%s", c.file, c.mb, err, out)
+		switch {
+		case err == nil:
+		case errors.As(err, &exit) && exit.ExitCode() == 3:
+			stopped++
+		default:
+			t.Fatalf("%s --max-memory %d: %v, want exit 3 (or 0)\n%s", c.file, c.mb, err, out)
 		}
 		kb, err := os.ReadFile(peakFile)
 		if err != nil {
@@ -85,5 +92,9 @@ func TestMaxMemoryPeak(t *testing.T) {
 		if peak > int64(c.mb)<<20 {
 			t.Errorf("%s --max-memory %d: peak resident memory %.1f MiB is above the limit", c.file, c.mb, float64(peak)/(1<<20))
 		}
+	}
+	// any3n_ms2_b2 needs some 700 MB: all its runs stop.
+	if stopped < len(runs)/2 {
+		t.Errorf("only %d of %d runs stopped at the memory limit", stopped, len(runs))
 	}
 }
