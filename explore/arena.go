@@ -11,9 +11,10 @@ import "encoding/binary"
 // of at most 15 states before it in its group: about 1.5 bytes a state
 // where offsets would take five or eight.
 //
-// States are added a round at a time: reserve makes room for the round,
-// whose states then lie one after another from one offset, and put stores
-// each (at once for different states). drop gives back the memory of the
+// reserve makes room for some states (one at a time in a search), which
+// then lie one after another from one offset, and put stores each (at once
+// for different states); a view reads the states held while others are
+// added. drop gives back the memory of the
 // states below an id, for a store that keeps only the last levels.
 type arena struct {
 	chunks [][]byte      // nil once dropped
@@ -199,8 +200,8 @@ func (a *arena) reserve(n, size int) (first uint32, at uint64) {
 	}
 	at = uint64(last)<<chunkBits | uint64(a.end)
 	if c := a.chunks[last]; a.mapped[last] && a.end+size > a.ready {
-		// The round's pages at once (and at least populateStep): cheaper
-		// than a fault for each as the workers store the states.
+		// The new states' pages at once (and at least populateStep):
+		// cheaper than a fault for each as the states are stored.
 		lo := max(a.ready, a.end&^(pageSize-1))
 		a.ready = min(max(a.end+size, lo+populateStep)+pageSize-1, len(c)) &^ (pageSize - 1)
 		populate(c[lo:max(a.ready, min(a.end+size, len(c)))], 1)

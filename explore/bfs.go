@@ -18,9 +18,11 @@ import (
 //     runs the checks on each transition, keeping all of it in the
 //     segment (its candidates, in the order of the states and of their
 //     events). It also sums up the segment's terminal states and findings
-//     (summarize). Workers read only the states of the level, which the
-//     store no longer changes (see arenaView), so generation needs no
-//     lock.
+//     (summarize), and loads the table slots where settling will look
+//     the successors up, to bring them into the cache. Workers read only
+//     the states of the level, which the store no longer changes (see
+//     arenaView), and the table as the store shows it (store.shown), so
+//     generation needs no lock.
 //  2. Settling, one segment at a time and in order, by whichever worker
 //     finds the next segment generated and nobody settling (settle): it
 //     looks each candidate up in the store and stores it at once when it
@@ -30,19 +32,23 @@ import (
 // So the candidates meet the store in candidate order, whatever the number
 // of workers: a state gets its id where it first occurs, as in a
 // sequential search, and the figures, ids, findings and counterexamples are
-// the same for any number of workers. Settling is about a third of the
-// work (its lookups and stores, against generating and checking), so with
-// two workers the one settling also generates, between segments, and
-// neither waits for the other. Workers may run ahead of settling by a
-// window of segments (windowSegments per worker), whose memory is reused.
+// the same for any number of workers. Settling is 30-40% of the work
+// (its lookups and stores, against generating and checking: any3n_ms2_a1
+// and any3n_ms2_b2 with one worker), so with two workers the one settling
+// also generates between segments, and neither waits for the other.
+// Workers may run ahead of settling by a window of segments
+// (windowSegments per worker), whose memory is reused.
 //
 // The settling worker looks at the limits (check) every checkSegments
 // segments, and stops the level when one is reached or the state limit
 // cuts a segment; the segments generated beyond are dropped.
 //
-// This replaced a search in rounds of phases (expand and look up; first
-// occurrences by shard; store by segment), with barriers between phases:
-// on any3n_ms2_b2 with 2 workers ... (see the README's figures).
+// This replaced rounds of phases with barriers between them (expand and
+// look up; first occurrences by shard of hash; store by segment), where
+// the phases after the first read what other processors wrote and scaled
+// 1.2-1.5x with 2 workers: any3n_ms2_a1 with 2 workers took 0.98 s
+// against 1.10 s (best of 3 alternate runs), and cos418_8n_a ran 1.94x
+// faster with 2 workers than with 1 (best of 3), against 1.75-1.80x.
 const (
 	segmentStates  = 64 // states per segment
 	windowSegments = 8  // segments a worker may generate ahead of settling
@@ -224,10 +230,9 @@ type segFound struct {
 	occ   []occurrence
 }
 
-// summarize sums up what phase five needs of the segment's remarks
-// (terminal states and findings, up to the limit), on the worker that
-// stores it: phase five then merges one entry per finding and segment
-// rather than one per occurrence.
+// summarize sums up the segment's remarks (terminal states and findings,
+// up to the limit), on the worker that generates it: settling then merges
+// one entry per finding and segment rather than one per occurrence.
 func (g *segment) summarize(cur *counts, levelStart uint32, keep int) {
 	g.terminals = 0
 	g.paths.SetUint64(0)
@@ -403,8 +408,6 @@ func (s *search) look(lv *level, bs *bfsState) bool {
 		s.err = err
 		return false
 	}
-	states := checkSegments * segmentStates
-	s.lastRound, s.nextRound = states, states
 	s.mostAdded = int(bs.added)
 	bs.sinceCheck, bs.added = 0, 0
 	queue := int64(s.st.len()) - int64(lv.start) - lv.settled.Load()*segmentStates

@@ -6,11 +6,12 @@ import (
 	"sync/atomic"
 )
 
-// crew runs the phases of a breadth-first search on nw members: the
+// crew runs the levels of a breadth-first search on nw members: the
 // goroutine that calls run is member 0, and nw-1 helpers wait for the next
-// phase. A helper spins for the next phase before it parks: on a virtual
+// level. A helper spins for the next level before it parks: on a virtual
 // machine, waking a parked thread takes from tens to hundreds of
-// microseconds, and phases come every few hundred.
+// microseconds, and the narrow levels near the start and the end of a
+// search come that often.
 type crew struct {
 	nw   int
 	f    func(k int)
@@ -94,32 +95,4 @@ func (c *crew) stop() {
 	c.cond.Broadcast()
 	c.mu.Unlock()
 	c.wg.Wait()
-}
-
-// eachSegment runs f on segments 0..n-1, each member taking the next
-// segment when it is free; member k passes k. Each first runs first(k),
-// when it is not nil.
-func (c *crew) eachSegment(n int, first func(k int), f func(k, seg int)) {
-	if c.nw == 1 {
-		if first != nil {
-			first(0)
-		}
-		for i := range n {
-			f(0, i)
-		}
-		return
-	}
-	var next atomic.Int32
-	c.run(func(k int) {
-		if first != nil {
-			first(k)
-		}
-		for {
-			i := int(next.Add(1)) - 1
-			if i >= n {
-				return
-			}
-			f(k, i)
-		}
-	})
 }

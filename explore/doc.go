@@ -1,6 +1,6 @@
 // Package explore searches any state space given as encoded states
-// (Space): breadth-first (in parallel rounds whose results do not depend on
-// the number of workers) or depth-first, with an exact visited-state store
+// (Space): breadth-first (on parallel workers, with results that do not
+// depend on their number) or depth-first, with an exact visited-state store
 // or a fingerprint store, limits (states, depth, time, memory), figures
 // (including the exact number of maximal executions) and progress, and the
 // first occurrences of every finding with the paths that lead to them.

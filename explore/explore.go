@@ -66,7 +66,7 @@ type Options struct {
 	ProgressEvery time.Duration
 	// Workers is how many goroutines expand states in a breadth-first
 	// search (0 or 1: one). Results are identical for every number (the
-	// memory the store holds aside: rounds are larger with more workers).
+	// memory held aside: each worker adds segments to the window).
 	// NewSpace must then give each extra worker its own Space.
 	Workers  int
 	NewSpace func() Space
@@ -154,16 +154,9 @@ type search struct {
 	lastProg time.Time
 	lastMem  int64 // the memory at the last look (limits)
 	lastLen  int   // the states stored at the last look
-	// breadth-first: the states the last round expanded and the next one
-	// will (the memory limit's guess of what the next round adds)
-	lastRound, nextRound int
-	// breadth-first: what the buffers of the next round's segments will
-	// grow by (the last round's growth does not show it: rounds take turns
-	// with two sets of segments)
-	roundGrowth int64
-	// breadth-first: how many states the next round may add at most, as
-	// many as the last round's transitions (scaled to the states it
-	// expands)
+	// breadth-first: how many states the segments settled before the
+	// next look may add at most (the memory limit's guess): as many as the
+	// transitions settled since the last look
 	mostAdded int
 	stopped   string
 	violated  bool
@@ -291,24 +284,18 @@ func (s *search) check(expanded int64, queue int64, depth int) bool {
 	if expanded&1023 != 0 {
 		return true
 	}
-	// expanded == 0: a breadth-first round boundary; always look.
+	// expanded == 0: a breadth-first look (see search.look); always look.
 	if s.opts.MaxMemory > 0 {
-		// Stop before the next round (or 1,024 states) would cross the
-		// limit, were it to add as many states and as much memory as the
-		// last one did (scaled to the states it will expand), and grow the
-		// table for them.
+		// Stop before the states expanded until the next look (2,048
+		// breadth-first, 1,024 depth-first) would cross the limit, were
+		// they to add as many states and as much memory as those since the
+		// last look did, and grow the table for them.
 		mem := max(s.memory(), processMemory()+s.st.offHeap(), residentMemory())
 		added, delta := s.st.len()-s.lastLen, max(mem-s.lastMem, 0)
-		if s.lastRound > 0 && s.nextRound > s.lastRound {
-			// A breadth-first round's memory grows with the states it
-			// expands.
-			delta = delta * int64(s.nextRound) / int64(s.lastRound)
-			added = added * s.nextRound / s.lastRound
-		}
-		// The table grows in steps of half its size: whether the next round
-		// takes a step is judged on as many states as it may add, at most
-		// one per transition.
-		next := mem + delta + s.st.growth(max(added, s.mostAdded)) + s.roundGrowth
+		// The table grows in steps of half its size: whether it takes a
+		// step before the next look is judged on as many states as may be
+		// added, at most one per transition.
+		next := mem + delta + s.st.growth(max(added, s.mostAdded))
 		s.lastMem, s.lastLen = mem, s.st.len()
 		// A twentieth of the limit is left for what the guess misses: the
 		// garbage collector's pace (the runtime's own limit makes it

@@ -109,3 +109,49 @@ func TestArenaOffHeapCountsMappedChunksOnly(t *testing.T) {
 		t.Errorf("chunk bytes = %d, want %d", got, 1<<20+10)
 	}
 }
+
+// TestArenaViewWhileGrowing: a view reads back every state held when it
+// was made while another goroutine goes on adding states one at a time,
+// as settling does during a level, in chunks small enough that the last
+// group of the view often moves to a new chunk (run it with -race too).
+func TestArenaViewWhileGrowing(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	a := newArena()
+	a.chunk = 300
+	defer a.release()
+	var all [][]byte
+	add := func() {
+		b := make([]byte, r.IntN(40))
+		for j := range b {
+			b[j] = byte(r.IntN(256))
+		}
+		id, at := a.reserve(1, footprint(len(b)))
+		a.put(id, at, b)
+		all = append(all, b)
+	}
+	for level := range 40 {
+		view := a.view()
+		held := all[:len(all):len(all)]
+		done := make(chan int)
+		go func() {
+			bad := -1
+			for range 3 {
+				for id, want := range held {
+					if got := view.get(uint32(id)); !bytes.Equal(got, want) && bad < 0 {
+						bad = id
+					}
+				}
+			}
+			done <- bad
+		}()
+		for range 1 + r.IntN(50) {
+			add()
+		}
+		if bad := <-done; bad >= 0 {
+			t.Fatalf("level %d: view.get(%d) differs from the state stored", level, bad)
+		}
+	}
+	if len(a.chunks) < 10 {
+		t.Fatalf("only %d chunks: the test should make many", len(a.chunks))
+	}
+}

@@ -18,7 +18,8 @@ type tree interface {
 	// set records a state's parent and event; calls for different ids may
 	// run at once (after extend).
 	set(id, parent uint32, event uint16)
-	// flush is called after each round of sets.
+	// flush is called after each batch of sets (every 2,048 states
+	// expanded, breadth-first).
 	flush() error
 	// paths rebuilds the event indices leading to each occurrence.
 	paths(occs []occurrence) ([][]int, error)
@@ -65,8 +66,9 @@ func (t *memTree) paths(occs []occurrence) ([][]int, error) {
 }
 
 // fileTree keeps the tree in a temporary file, as TLC does: six bytes a
-// state (parent, event), written a round at a time, in id order, and read
-// back only to rebuild paths. It holds only the round being written.
+// state (parent, event), written a batch at a time (see tree.flush), in id
+// order, and read back only to rebuild paths. It holds only the batch being
+// written.
 type fileTree struct {
 	f     *os.File
 	w     *bufio.Writer
