@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 )
 
 // The breadth-first search expands a level at a time, in segments of 64
@@ -60,8 +59,6 @@ const (
 type candidate struct {
 	from  uint32
 	event int32 // -1: the state has no successor; -2: not expanded (depth limit)
-	id    uint32
-	found bool // the store held the state already
 	off   int32
 	n     int32 // the successor is buf[off:off+n] of the segment
 	hash  uint64
@@ -95,12 +92,6 @@ type segment struct {
 	// ready is q+1 once segment q of the level is generated into this one.
 	ready atomic.Int64
 	_     [128]byte // keeps other segments' fields off these cache lines
-}
-
-// bytes is the memory of the segment's buffers.
-func (g *segment) bytes() int64 {
-	return int64(cap(g.cands))*int64(unsafe.Sizeof(candidate{})) + int64(cap(g.buf)) +
-		int64(cap(g.findings))*int64(unsafe.Sizeof(Finding{})) + 4*int64(cap(g.remarks))
 }
 
 func (g *segment) bytesOf(c *candidate) []byte { return g.buf[c.off : c.off+c.n : c.off+c.n] }
@@ -206,7 +197,6 @@ func (g *segment) settle(st stateStore, t tree, cur, next *counts, levelStart, l
 			next.ensure(int(id-levelEnd) + 1)
 			*room--
 		}
-		c.id, c.found = id, found
 		g.transitions++
 		switch {
 		case id == ^uint32(0) || id < levelEnd:
