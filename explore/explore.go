@@ -65,8 +65,8 @@ type Options struct {
 	Progress      func(Stats)
 	ProgressEvery time.Duration
 	// Workers is how many goroutines expand states in a breadth-first
-	// search (0 or 1: one). Results are identical for every number (the
-	// memory held aside: each worker adds segments to the window).
+	// search (0 or 1: one). Results, and the store, are identical for
+	// every number (each worker adds its segments to the memory held).
 	// NewSpace must then give each extra worker its own Space.
 	Workers  int
 	NewSpace func() Space
