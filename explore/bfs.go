@@ -17,16 +17,22 @@ import (
 //     runs the checks on each transition, keeping all of it in the
 //     segment (its candidates, in the order of the states and of their
 //     events). It also sums up the segment's terminal states and findings
-//     (summarize), and loads the table slots where settling will look
-//     the successors up, to bring them into the cache. Workers read only
-//     the states of the level, which the store no longer changes (see
-//     arenaView), and the table as the store shows it (store.shown), so
-//     generation needs no lock.
+//     (summarize). Workers read only the states of the level, which the
+//     store no longer changes (see arenaView), so generation needs no
+//     lock.
 //  2. Settling, one segment at a time and in order, by whichever worker
 //     finds the next segment generated and nobody settling (settle): it
 //     looks each candidate up in the store and stores it at once when it
 //     is new, counts the paths along each transition, and merges the
-//     segment's terminal states and findings into the search's.
+//     segment's terminal states and findings into the search's. It first
+//     loads the table slots of all the segment's candidates (touch), with
+//     loads that do not depend on each other, so that the processor
+//     overlaps their cache misses. A lone worker does that as it ends
+//     generating the segment; with several, the worker that settles does
+//     it: a slot another processor loaded would have to be taken back from
+//     its cache when settling writes it (on any3n_ms2_b2 with 2 workers,
+//     13.3 s against 14.1 s, best of 3, when a cache line took some 400 ns
+//     to cross, see BenchmarkCacheLineRoundTrip).
 //
 // So the candidates meet the store in candidate order, whatever the number
 // of workers: a state gets its id where it first occurs, as in a
@@ -109,6 +115,7 @@ type worker struct {
 	from  uint32
 	event int32
 	probe bool
+	alone bool      // the only worker: generate touches the table for settle
 	_     [128]byte // keeps other workers' fields off these cache lines
 }
 
@@ -160,13 +167,17 @@ func (w *worker) generate(g *segment, lo, hi uint32, probe bool) {
 		}
 	}
 	g.limit = len(g.cands)
-	// Bring the candidates' table slots into the cache for settle, with
-	// loads that do not depend on each other, so that the processor
-	// overlaps the cache misses.
+	if w.alone {
+		g.touch(w.st)
+	}
+}
+
+// touch brings the candidates' table slots into the cache for settle.
+func (g *segment) touch(st stateStore) {
 	var sink uint64
 	for i := range g.cands {
 		if g.cands[i].event >= 0 {
-			sink += w.st.touch(g.cands[i].hash)
+			sink += st.touch(g.cands[i].hash)
 		}
 	}
 	g.sink = sink
@@ -179,8 +190,11 @@ func (w *worker) generate(g *segment, lo, hi uint32, probe bool) {
 // search stops before a level or a check when none is left); when it runs
 // out, g's limit cuts it after the candidate that took the last one, and
 // settle reports that the search must stop.
-func (g *segment) settle(st stateStore, t tree, cur, next *counts, levelStart, levelEnd uint32, layered bool, room *int64) (full bool) {
+func (g *segment) settle(st stateStore, t tree, cur, next *counts, levelStart, levelEnd uint32, layered bool, room *int64, touch bool) (full bool) {
 	g.transitions, g.unlayered = 0, false
+	if touch {
+		g.touch(st)
+	}
 	for i := range g.cands {
 		c := &g.cands[i]
 		if c.event < 0 {
@@ -364,7 +378,7 @@ func (s *search) settleSegment(lv *level, bs *bfsState, g *segment) bool {
 		s.err = tooManySuccessors()
 		return false
 	}
-	full := g.settle(s.st, s.tree, bs.cur, bs.next, lv.start, lv.end, bs.layered, &bs.room)
+	full := g.settle(s.st, s.tree, bs.cur, bs.next, lv.start, lv.end, bs.layered, &bs.room, s.opts.Workers > 1)
 	if full {
 		g.summarize(bs.cur, lv.start, s.opts.Keep) // again, up to the cut
 	}
@@ -412,7 +426,7 @@ func (s *search) bfs() {
 		if k > 0 {
 			sp = s.opts.NewSpace()
 		}
-		workers[k] = &worker{space: sp, st: s.st}
+		workers[k] = &worker{space: sp, st: s.st, alone: nw == 1}
 		workers[k].init()
 	}
 	crew := newCrew(nw)

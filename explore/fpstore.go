@@ -63,8 +63,6 @@ type fpStore struct {
 	next      []uint64
 	nextIDs   []uint32
 	nextStart int
-	// the tables as touch sees them (see store.shown)
-	shownTable, shownNext atomic.Pointer[[]uint64]
 }
 
 func newFPStore() *fpStore {
@@ -72,8 +70,6 @@ func newFPStore() *fpStore {
 	s.chunk = fpChunkSize
 	s.table = make([]uint64, 1<<16)
 	s.next, s.nextIDs = make([]uint64, 1<<10), make([]uint32, 1<<10)
-	show(&s.shownTable, s.table)
-	show(&s.shownNext, s.next)
 	return s
 }
 
@@ -92,9 +88,9 @@ func (s *fpStore) bytes() int64 {
 	return int64(cap(s.table))*8 + int64(cap(s.next))*8 + int64(cap(s.nextIDs))*4 + s.arena.bytes()
 }
 
-// touch reads the slots of both tables (touchSlot).
+// touch reads the slots of both tables (see store.touch).
 func (s *fpStore) touch(h uint64) uint64 {
-	return touchSlot(&s.shownTable, h) + touchSlot(&s.shownNext, h)
+	return s.table[s.slot(h)] + s.next[(h>>32)*uint64(len(s.next))>>32]
 }
 
 // probe returns the slot of h in table (where it is, or the empty slot
@@ -132,13 +128,11 @@ func (s *fpStore) reserve(n, size, nw int) (uint32, uint64) {
 		s.table = make([]uint64, len(old)+len(old)/2)
 		populate(s.table, nw)
 		rehash(s.table, nil, old, nil, nw)
-		show(&s.shownTable, s.table)
 	}
 	for 2*(s.len()-s.nextStart) > len(s.next) {
 		old, oldIDs := s.next, s.nextIDs
 		s.next, s.nextIDs = make([]uint64, 2*len(old)), make([]uint32, 2*len(old))
 		rehash(s.next, s.nextIDs, old, oldIDs, nw)
-		show(&s.shownNext, s.next)
 	}
 	return first, at
 }
@@ -191,7 +185,6 @@ func (s *fpStore) level(start uint32) {
 	} else {
 		s.next, s.nextIDs = nil, nil // give them back before making the new ones
 		s.next, s.nextIDs = make([]uint64, size), make([]uint32, size)
-		show(&s.shownNext, s.next)
 	}
 	s.nextStart = s.len()
 }

@@ -15,26 +15,11 @@ type store struct {
 	arena
 	seed  maphash.Seed
 	table []uint64 // 0 empty, else (hash>>32)<<32 | (id+1)
-	// shown is the table as touch sees it: other goroutines than the one
-	// that grows the table touch it.
-	shown atomic.Pointer[[]uint64]
-}
-
-// show publishes table to touch.
-func show(p *atomic.Pointer[[]uint64], table []uint64) { p.Store(&table) }
-
-// touchSlot loads the slot where the probe for h starts in the table that
-// p shows (to bring it into the cache early). It may be an older table
-// than the store's: a touch is only a hint.
-func touchSlot(p *atomic.Pointer[[]uint64], h uint64) uint64 {
-	t := *p.Load()
-	return atomic.LoadUint64(&t[(h>>32)*uint64(len(t))>>32])
 }
 
 func newStore() *store {
 	s := &store{arena: newArena(), seed: maphash.MakeSeed()}
 	s.table = make([]uint64, 1<<16)
-	show(&s.shown, s.table)
 	return s
 }
 
@@ -128,7 +113,6 @@ func (s *store) grow(nw int) {
 	s.table = make([]uint64, len(old)+len(old)/2)
 	populate(s.table, nw)
 	rehash(s.table, nil, old, nil, nw)
-	show(&s.shown, s.table)
 }
 
 // rehash enters the entries of old (0 is empty) into table, which is
@@ -171,5 +155,6 @@ func rehash(table []uint64, ids []uint32, old []uint64, oldIDs []uint32, nw int)
 	parallel(nw, func(k int) { enter(min(k*per, len(old)), min((k+1)*per, len(old)), true) })
 }
 
-// touch reads the slot where the probe for h starts (touchSlot).
-func (s *store) touch(h uint64) uint64 { return touchSlot(&s.shown, h) }
+// touch reads the slot where the probe for h starts (to bring it into the
+// cache early).
+func (s *store) touch(h uint64) uint64 { return s.table[s.slot(h)] }
