@@ -30,7 +30,7 @@ type arena struct {
 const (
 	pageSize  = 4096
 	chunkSize = 1 << 26 // 64 MB
-	chunkBits = 32      // an offset's position bits: a chunk larger than chunkSize holds a round larger than one
+	chunkBits = 32      // an offset's position bits: a chunk larger than chunkSize holds a reservation that does not fit one
 	groupBits = 4       // 16 states a group
 	longLen   = 255
 	// populateStep is the least that reserve populates at once: a state

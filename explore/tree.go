@@ -72,8 +72,8 @@ func (t *memTree) paths(occs []occurrence) ([][]int, error) {
 type fileTree struct {
 	f     *os.File
 	w     *bufio.Writer
-	first int    // the first id of round
-	round []byte // the parents and events of ids [first, first+len/6)
+	first int    // the first id of the batch
+	batch []byte // the parents and events of ids [first, first+len/6)
 	n     int
 	err   error
 }
@@ -90,29 +90,29 @@ func newFileTree() (*fileTree, error) {
 
 func (t *fileTree) extend(n int, _ uint16) {
 	if n > t.n {
-		t.round = slices.Grow(t.round, (n-t.n)*treeEntry)[:(n-t.first)*treeEntry]
+		t.batch = slices.Grow(t.batch, (n-t.n)*treeEntry)[:(n-t.first)*treeEntry]
 		t.n = n
 	}
 }
 
 func (t *fileTree) set(id, parent uint32, event uint16) {
-	e := t.round[(int(id)-t.first)*treeEntry:]
+	e := t.batch[(int(id)-t.first)*treeEntry:]
 	binary.LittleEndian.PutUint32(e, parent)
 	binary.LittleEndian.PutUint16(e[4:], event)
 }
 
 func (t *fileTree) flush() error {
 	if t.err == nil {
-		_, t.err = t.w.Write(t.round)
+		_, t.err = t.w.Write(t.batch)
 	}
-	t.first, t.round = t.n, t.round[:0]
+	t.first, t.batch = t.n, t.batch[:0]
 	if t.err != nil {
 		return fmt.Errorf("explore: writing the search tree to %s: %w", t.f.Name(), t.err)
 	}
 	return nil
 }
 
-func (t *fileTree) bytes() int64 { return int64(cap(t.round)) + int64(t.w.Size()) }
+func (t *fileTree) bytes() int64 { return int64(cap(t.batch)) + int64(t.w.Size()) }
 
 func (t *fileTree) close() {
 	t.f.Close()
