@@ -97,7 +97,8 @@ type segment struct {
 	// of their first occurrence in the segment
 	transitions int64
 	unlayered   bool
-	sink        uint64 // keeps settle's loads of the table
+	sink        uint64 // keeps touch's loads of the table
+	touched     bool   // touch has run since the segment was generated
 	terminals   int64
 	paths       big.Int
 	found       []segFound
@@ -175,6 +176,7 @@ func (w *worker) generate(g *segment, lo, hi uint32, probe bool) {
 		}
 	}
 	g.limit = len(g.cands)
+	g.touched = false
 	if w.alone {
 		g.touch(w.st)
 	}
@@ -188,7 +190,7 @@ func (g *segment) touch(st stateStore) {
 			sink += st.touch(g.cands[i].hash)
 		}
 	}
-	g.sink = sink
+	g.sink, g.touched = sink, true
 }
 
 // settle looks each of g's successors up in the store and stores it at
@@ -198,9 +200,9 @@ func (g *segment) touch(st stateStore) {
 // search stops before a level or a check when none is left); when it runs
 // out, g's limit cuts it after the candidate that took the last one, and
 // settle reports that the search must stop.
-func (g *segment) settle(st stateStore, t tree, cur, next *counts, levelStart, levelEnd uint32, layered bool, room *int64, touch bool) (full bool) {
+func (g *segment) settle(st stateStore, t tree, cur, next *counts, levelStart, levelEnd uint32, layered bool, room *int64) (full bool) {
 	g.transitions, g.unlayered = 0, false
-	if touch {
+	if !g.touched {
 		g.touch(st)
 	}
 	for i := range g.cands {
@@ -389,7 +391,7 @@ func (s *search) settleSegment(lv *level, bs *bfsState, g *segment) bool {
 		s.err = tooManySuccessors()
 		return false
 	}
-	full := g.settle(s.st, s.tree, bs.cur, bs.next, lv.start, lv.end, bs.layered, &bs.room, s.opts.Workers > 1)
+	full := g.settle(s.st, s.tree, bs.cur, bs.next, lv.start, lv.end, bs.layered, &bs.room)
 	if full {
 		g.summarize(bs.cur, lv.start, s.opts.Keep) // again, up to the cut
 	}
