@@ -99,22 +99,21 @@ type arenaView struct {
 	chunks    [][]byte
 	lens      [][]uint8
 	groups    paged[uint64]
-	end       uint32 // the states below end
 	lastGroup uint32
 	lastAt    uint64
 }
 
 // view returns a view of the states held now.
 func (a *arena) view() *arenaView {
-	v := &arenaView{chunks: a.chunks, lens: a.lens.pages, groups: a.groups, end: uint32(a.len())}
-	if v.end > 0 {
-		v.lastGroup = (v.end - 1) >> groupBits
+	v := &arenaView{chunks: a.chunks, lens: a.lens.pages, groups: a.groups}
+	if n := a.len(); n > 0 {
+		v.lastGroup = uint32(n-1) >> groupBits
 		v.lastAt = a.groups.at(int(v.lastGroup))
 	}
 	return v
 }
 
-// get returns state id, which must be below the view's end.
+// get returns state id, which the arena held when the view was made.
 func (v *arenaView) get(id uint32) []byte {
 	g := id >> groupBits
 	at := v.lastAt

@@ -20,8 +20,8 @@ import (
 //     (summarize). Workers read only the states of the level, which the
 //     store no longer changes (see arenaView), so generation needs no
 //     lock.
-//  2. Settling, one segment at a time and in order, by whichever worker
-//     finds the next segment generated and nobody settling (settle): it
+//  2. Settling, one segment at a time and in order, by one worker at a
+//     time (see below for which; settle): it
 //     looks each candidate up in the store and stores it at once when it
 //     is new, counts the paths along each transition, and merges the
 //     segment's terminal states and findings into the search's. It first
@@ -477,10 +477,7 @@ func (s *search) bfs() {
 			g.ready.Store(0)
 		}
 		crew.run(func(k int) { s.work(workers[k], lv, bs) })
-		if s.err != nil || lv.stop.Load() {
-			if err := s.tree.flush(); err != nil && s.err == nil {
-				s.err = err
-			}
+		if lv.stop.Load() {
 			break
 		}
 		start = end

@@ -15,15 +15,15 @@ import (
 type crew struct {
 	nw   int
 	f    func(k int)
-	gen  atomic.Uint64 // phases started
-	done atomic.Int64  // helpers done with the current phase
+	gen  atomic.Uint64 // runs started
+	done atomic.Int64  // helpers done with the current run
 	quit bool
 	mu   sync.Mutex
 	cond *sync.Cond
 	wg   sync.WaitGroup
 }
 
-// crewSpins is how many times a helper checks for the next phase before
+// crewSpins is how many times a helper checks for the next run before
 // it parks (some hundreds of microseconds). Between two checks it yields
 // its processor, which a member with work to do then takes: so a crew
 // larger than GOMAXPROCS, or sharing it with other goroutines, does not
