@@ -449,12 +449,14 @@ func (x *Expander) encodeNext(dst, src []byte) []byte {
 	}
 	lay := &x.lay
 	ncodes := codeBytes(c)
-	if i := e.Node; lay.packed && uint32(next.Balance[i])|uint32(next.PC[i]) < 16 && x.nd.recMsg == 0 && !x.nd.marked && x.sameTail() {
+	if i := e.Node; lay.packed && uint32(next.Balance[i])|uint32(next.PC[i]) < 16 && x.nd.recMsg == 0 && x.patchable() {
 		// Most events: everything up to the channels' bits is src's but
-		// node i's byte and the snapshots' status.
+		// node i's byte, registers, records and the channels' marks, and
+		// the snapshots' status, which take as many bytes as before.
 		start := len(dst)
 		dst = append(dst, src[:lay.chans+ncodes]...)
 		x.patchPacked(dst[start:])
+		x.patchTail(dst[start:])
 	} else {
 		dst = x.appendHead(dst, src)
 		if x.nd.recMsg == 0 {
@@ -534,6 +536,61 @@ func (x *Expander) patchPacked(head []byte) {
 	}
 	head[0] |= packedBit
 	head[len(next.Snap)+i] = byte(next.Balance[i])<<4 | byte(next.PC[i])
+}
+
+// patchable reports whether the event left the head's tail as long as it
+// was, so that patchTail can write what it changed: every register takes
+// a byte, before and after, and the node's records have not changed but
+// perhaps their Done.
+func (x *Expander) patchable() bool {
+	s, cur, next, i := x.sys, &x.cur, &x.next, x.lastEvent.Node
+	if !x.lay.byteRegs {
+		return false
+	}
+	n := len(s.Topo.Nodes)
+	for sn := range next.Snap {
+		a, b := next.Rec[sn*n+i], cur.Rec[sn*n+i]
+		if a.Recorded != b.Recorded || a.Balance != b.Balance {
+			return false
+		}
+	}
+	r := s.regs
+	for _, v := range next.Regs[i*r : (i+1)*r] {
+		if uint64(v+64) >= 128 { // a zig-zag varint of more than a byte
+			return false
+		}
+	}
+	return true
+}
+
+// patchTail writes into head, a copy of x.cur's head, node i's registers
+// and records and the channels' marks (patchable says they fit).
+func (x *Expander) patchTail(head []byte) {
+	s, next, i, lay := x.sys, &x.next, x.lastEvent.Node, &x.lay
+	n, r := len(s.Topo.Nodes), s.regs
+	for j, v := range next.Regs[i*r : (i+1)*r] {
+		head[lay.tail+i*r+j] = byte(uint64(v)<<1 ^ uint64(v>>63))
+	}
+	recs := head[lay.tail+len(next.Regs):]
+	for sn := range next.Snap {
+		k := sn*n + i
+		var v byte = 1
+		if next.Rec[k].Done {
+			v = 2
+		} else if !next.Rec[k].Recorded {
+			v = 0
+		}
+		recs[k/4] = recs[k/4]&^(3<<(2*(k%4))) | v<<(2*(k%4))
+	}
+	if x.nd.marked {
+		marks := head[lay.recChans-(len(next.Recording)+7)/8 : lay.recChans]
+		clear(marks)
+		for k, on := range next.Recording {
+			if on {
+				marks[k/8] |= 1 << (k % 8)
+			}
+		}
+	}
 }
 
 // sameTail reports whether the event left the head's tail (appendTail's

@@ -477,6 +477,9 @@ type layout struct {
 	// script position at [vals[n+i], vals[n+i+1]).
 	vals []int
 	tail int // where appendTail's part of the head begins
+	// byteRegs: every register takes a byte (so register j of the
+	// registers is at tail+j, and the records' bits follow them).
+	byteRegs bool
 }
 
 const (
@@ -589,6 +592,9 @@ func (s *System) decode(b []byte, st, twin *State, lay *layout) error {
 	st.Regs = grow(st.Regs, n*s.regs)
 	for i := range st.Regs {
 		st.Regs[i] = r.varint()
+	}
+	if lay != nil {
+		lay.byteRegs = len(b)-len(r.b)-lay.tail == len(st.Regs)
 	}
 	st.Rec = grow(st.Rec, k*n)
 	var acc byte

@@ -186,20 +186,46 @@ func (unregistered) OnTransfer(n *model.Node, ch int, m model.Message) {
 	}
 }
 
+// wide keeps registers that leave a byte's varint and come back: a
+// transfer received flips register 0 between 0 and 100, a transfer sent
+// flips register 1 between 0 and -100.
+type wide struct{ model.Base }
+
+func (wide) Name() string                    { return "wide" }
+func (wide) Registers(*model.Topology) int   { return 2 }
+func (wide) OnInitiate(n *model.Node, s int) { n.Record(s) }
+func (wide) OnTransfer(n *model.Node, _ int, _ model.Message) {
+	n.SetReg(0, 100-n.Reg(0))
+}
+func (wide) OnSend(n *model.Node, _ int) uint32 {
+	n.SetReg(1, -100-n.Reg(1))
+	return 0
+}
+
 // TestExpanderUnusualAlgorithms: the expander re-encodes what an event
 // changes of the head when the algorithm records with neither registers
 // nor marks (quiet), or changes the marks without registers
 // (unregistered): the built-in algorithms change registers whenever they
-// record or mark.
+// record or mark. It patches registers in place only while they take a
+// byte (wide).
 func TestExpanderUnusualAlgorithms(t *testing.T) {
-	for _, alg := range []model.Algorithm{quiet{}, unregistered{}} {
-		t.Run(alg.Name(), func(t *testing.T) { checkExpanderMatchesApply(t, alg) })
+	const (
+		bank = `{"nodes": [{"id": "a", "balance": 1}, {"id": "b", "balance": 1}, {"id": "c", "balance": 0}],
+		"workload": {"any": {"amounts": [1], "max_sends": 2}}, "snapshots": [{"id": "s1", "initiators": ["a", "b"]}]}`
+		// a sends twice, and so flips its register back, before c receives
+		richer = `{"nodes": [{"id": "a", "balance": 2}, {"id": "b", "balance": 0}, {"id": "c", "balance": 0}],
+		"workload": {"any": {"amounts": [1], "max_sends": 2}}, "snapshots": [{"id": "s1", "initiators": ["a"]}]}`
+	)
+	for _, c := range []struct {
+		alg  model.Algorithm
+		bank string
+	}{{quiet{}, bank}, {unregistered{}, bank}, {wide{}, richer}} {
+		t.Run(c.alg.Name(), func(t *testing.T) { checkExpanderMatchesApply(t, c.alg, c.bank) })
 	}
 }
 
-func checkExpanderMatchesApply(t *testing.T, alg model.Algorithm) {
-	cfg, err := model.ParseConfig([]byte(`{"nodes": [{"id": "a", "balance": 1}, {"id": "b", "balance": 1}, {"id": "c", "balance": 0}],
-		"workload": {"any": {"amounts": [1], "max_sends": 2}}, "snapshots": [{"id": "s1", "initiators": ["a", "b"]}]}`))
+func checkExpanderMatchesApply(t *testing.T, alg model.Algorithm, bank string) {
+	cfg, err := model.ParseConfig([]byte(bank))
 	if err != nil {
 		t.Fatal(err)
 	}
