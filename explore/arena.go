@@ -74,12 +74,16 @@ func stateAt(chunks [][]byte, lens [][]uint8, g uint64, id uint32) []byte {
 	pos := int(g & (1<<chunkBits - 1))
 	page := lens[id>>pageBits]
 	i := int(id & (1<<pageBits - 1))
-	for j := i &^ (1<<groupBits - 1); j < i; j++ {
-		if l := page[j]; l != longLen {
-			pos += int(l)
-		} else {
-			n, k := binary.Uvarint(c[pos:])
-			pos += k + int(n)
+	if sum, ok := shortSum(page[i&^(1<<groupBits-1):][:1<<groupBits], i&(1<<groupBits-1)); ok {
+		pos += sum
+	} else {
+		for j := i &^ (1<<groupBits - 1); j < i; j++ {
+			if l := page[j]; l != longLen {
+				pos += int(l)
+			} else {
+				n, k := binary.Uvarint(c[pos:])
+				pos += k + int(n)
+			}
 		}
 	}
 	if l := int(page[i]); l != longLen {
@@ -88,6 +92,26 @@ func stateAt(chunks [][]byte, lens [][]uint8, g uint64, id uint32) []byte {
 	n, k := binary.Uvarint(c[pos:])
 	pos += k
 	return c[pos : pos+int(n) : pos+int(n)]
+}
+
+// shortSum adds up the first k of a group's 16 lengths eight at a time,
+// unless one of them is longLen.
+func shortSum(group []uint8, k int) (int, bool) {
+	const ones, highs, evens = 0x0101010101010101, 0x8080808080808080, 0x00ff00ff00ff00ff
+	lo, hi := binary.LittleEndian.Uint64(group), binary.LittleEndian.Uint64(group[8:])
+	if k < 8 {
+		lo &= 1<<(8*k) - 1
+		hi = 0
+	} else {
+		hi &= 1<<(8*(k-8)) - 1
+	}
+	// A longLen byte is a zero byte of the complement (the bytes masked
+	// off are zero, so not).
+	if nlo, nhi := ^lo, ^hi; (nlo-ones)&^nlo&highs|(nhi-ones)&^nhi&highs != 0 {
+		return 0, false
+	}
+	lanes := lo&evens + lo>>8&evens + hi&evens + hi>>8&evens // four sums of up to four lengths
+	return int(lanes * 0x0001000100010001 >> 48), true
 }
 
 // arenaView reads the states the arena held when view made it, while the
