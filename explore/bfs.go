@@ -137,18 +137,28 @@ func (w *worker) init() {
 			return
 		}
 		g := w.seg
-		c := candidate{from: w.from, event: ev, hash: w.st.hash(nb)}
-		c.off, c.n = int32(len(g.buf)), int32(len(nb))
+		h := w.st.hash(nb)
+		off := int32(len(g.buf))
 		g.buf = append(g.buf, nb...)
+		var f0, f1 int32
 		if note != 0 {
-			c.f0 = int32(len(g.findings))
+			f0 = int32(len(g.findings))
 			w.space.Transition(w.state, nb, note, w.collect)
-			c.f1 = int32(len(g.findings))
-			if c.f1 > c.f0 {
+			f1 = int32(len(g.findings))
+			if f1 > f0 {
 				g.remarks = append(g.remarks, int32(len(g.cands)))
 			}
 		}
-		g.cands = append(g.cands, c)
+		// Field by field into the slice (a candidate built apart is
+		// written in parts and read whole, which the processor cannot
+		// forward).
+		if len(g.cands) < cap(g.cands) {
+			g.cands = g.cands[:len(g.cands)+1]
+		} else {
+			g.cands = append(g.cands, candidate{})
+		}
+		c := &g.cands[len(g.cands)-1]
+		c.from, c.event, c.off, c.n, c.hash, c.f0, c.f1 = w.from, ev, off, int32(len(nb)), h, f0, f1
 	}
 }
 
