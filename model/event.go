@@ -583,11 +583,18 @@ func (x *Expander) patchTail(head []byte) {
 		recs[k/4] = recs[k/4]&^(3<<(2*(k%4))) | v<<(2*(k%4))
 	}
 	if x.nd.marked {
+		// Only the marks of the node's incoming channels change.
 		marks := head[lay.recChans-(len(next.Recording)+7)/8 : lay.recChans]
-		clear(marks)
-		for k, on := range next.Recording {
-			if on {
-				marks[k/8] |= 1 << (k % 8)
+		c := len(s.Topo.Chans)
+		for sn := range next.Snap {
+			for _, ch := range s.Topo.In[i] {
+				k := sn*c + ch
+				bit := byte(1) << (k % 8)
+				if next.Recording[k] {
+					marks[k/8] |= bit
+				} else {
+					marks[k/8] &^= bit
+				}
 			}
 		}
 	}
