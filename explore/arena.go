@@ -65,16 +65,22 @@ func uvarintLen(x uint64) int {
 }
 
 func (a *arena) get(id uint32) []byte {
-	return stateAt(a.chunks, a.lens.pages, a.groups.at(int(id>>groupBits)), id)
+	return stateAt(a.chunks, a.lens.pages, a.groups.at(int(id>>groupBits)), id, true)
 }
 
-// stateAt returns state id, given its group's offset g.
-func stateAt(chunks [][]byte, lens [][]uint8, g uint64, id uint32) []byte {
+// stateAt returns state id, given its group's offset g. whole says that
+// the lengths of the group's states after id may be read too (they may be
+// being written, in the last group of a view).
+func stateAt(chunks [][]byte, lens [][]uint8, g uint64, id uint32, whole bool) []byte {
 	c := chunks[g>>chunkBits]
 	pos := int(g & (1<<chunkBits - 1))
 	page := lens[id>>pageBits]
 	i := int(id & (1<<pageBits - 1))
-	if sum, ok := shortSum(page[i&^(1<<groupBits-1):][:1<<groupBits], i&(1<<groupBits-1)); ok {
+	sum, ok := 0, false
+	if whole {
+		sum, ok = shortSum(page[i&^(1<<groupBits-1):][:1<<groupBits], i&(1<<groupBits-1))
+	}
+	if ok {
 		pos += sum
 	} else {
 		for j := i &^ (1<<groupBits - 1); j < i; j++ {
@@ -144,7 +150,7 @@ func (v *arenaView) get(id uint32) []byte {
 	if g != v.lastGroup {
 		at = v.groups.at(int(g))
 	}
-	return stateAt(v.chunks, v.lens, at, id)
+	return stateAt(v.chunks, v.lens, at, id, g != v.lastGroup)
 }
 
 // bytes is the memory the arena holds.

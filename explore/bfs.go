@@ -24,15 +24,17 @@ import (
 //     time (see below for which; settle): it
 //     looks each candidate up in the store and stores it at once when it
 //     is new, counts the paths along each transition, and merges the
-//     segment's terminal states and findings into the search's. It first
-//     loads the table slots of all the segment's candidates (touch), with
-//     loads that do not depend on each other, so that the processor
-//     overlaps their cache misses. A lone worker does that as it ends
-//     generating the segment; with several, the worker that settles does
-//     it: a slot another processor loaded would have to be taken back from
-//     its cache when settling writes it (on any3n_ms2_b2 with 2 workers,
-//     13.3 s against 14.1 s, best of 3, when a cache line took some 400 ns
-//     to cross, see BenchmarkCacheLineRoundTrip).
+//     segment's terminal states and findings into the search's. The table
+//     slots of the candidates are asked for ahead (prefetch, which does
+//     not wait for them), so that their cache misses overlap. A lone
+//     worker asks as it generates each candidate (any3n_ms2_a1: 1.67 s
+//     against 1.75 s with loads of all the segment's slots after
+//     generating it, best of 5); with several, the worker that settles
+//     asks for all of the segment's first (touch): a slot another
+//     processor loaded would have to be taken back from its cache when
+//     settling writes it (on any3n_ms2_b2 with 2 workers, 13.3 s against
+//     14.1 s, best of 3, when a cache line took some 400 ns to cross, see
+//     BenchmarkCacheLineRoundTrip).
 //
 // So the candidates meet the store in candidate order, whatever the number
 // of workers: a state gets its id where it first occurs, as in a
@@ -97,8 +99,7 @@ type segment struct {
 	// of their first occurrence in the segment
 	transitions int64
 	unlayered   bool
-	sink        uint64 // keeps touch's loads of the table
-	touched     bool   // touch has run since the segment was generated
+	touched     bool // the table slots of the candidates are asked for (touch)
 	terminals   int64
 	paths       big.Int
 	found       []segFound
@@ -123,7 +124,7 @@ type worker struct {
 	from  uint32
 	event int32
 	probe bool
-	alone bool      // the only worker: generate touches the table for settle
+	alone bool      // the only worker: emit asks for the table slots for settle
 	k     int       // the worker's index
 	_     [128]byte // keeps other workers' fields off these cache lines
 }
@@ -138,6 +139,9 @@ func (w *worker) init() {
 		}
 		g := w.seg
 		h := w.st.hash(nb)
+		if w.alone {
+			w.st.prefetch(h)
+		}
 		off := int32(len(g.buf))
 		g.buf = append(g.buf, nb...)
 		var f0, f1 int32
@@ -186,21 +190,17 @@ func (w *worker) generate(g *segment, lo, hi uint32, probe bool) {
 		}
 	}
 	g.limit = len(g.cands)
-	g.touched = false
-	if w.alone {
-		g.touch(w.st)
-	}
+	g.touched = w.alone
 }
 
-// touch brings the candidates' table slots into the cache for settle.
+// touch asks for the candidates' table slots, for settle.
 func (g *segment) touch(st stateStore) {
-	var sink uint64
 	for i := range g.cands {
 		if g.cands[i].event >= 0 {
-			sink += st.touch(g.cands[i].hash)
+			st.prefetch(g.cands[i].hash)
 		}
 	}
-	g.sink, g.touched = sink, true
+	g.touched = true
 }
 
 // settle looks each of g's successors up in the store and stores it at

@@ -41,9 +41,10 @@ type stateStore interface {
 	// the states added from now on are those of the next level.
 	level(start uint32)
 	hash(b []byte) uint64
-	// touch reads the slot where the probe for h starts (to bring it into
-	// the cache early).
-	touch(h uint64) uint64
+	// prefetch asks the processor for the table slots where the probe for
+	// h starts, so that a lookup soon after finds them in the cache; it
+	// does not wait for them.
+	prefetch(h uint64)
 }
 
 // fpStore keeps 64-bit fingerprints of states (TLC's way): eight bytes a
@@ -88,9 +89,10 @@ func (s *fpStore) bytes() int64 {
 	return int64(cap(s.table))*8 + int64(cap(s.next))*8 + int64(cap(s.nextIDs))*4 + s.arena.bytes()
 }
 
-// touch reads the slots of both tables (see store.touch).
-func (s *fpStore) touch(h uint64) uint64 {
-	return s.table[s.slot(h)] + s.next[(h>>32)*uint64(len(s.next))>>32]
+// prefetch asks for the slots of both tables (see store.prefetch).
+func (s *fpStore) prefetch(h uint64) {
+	prefetch(&s.table[s.slot(h)])
+	prefetch(&s.next[(h>>32)*uint64(len(s.next))>>32])
 }
 
 // probe returns the slot of h in table (where it is, or the empty slot

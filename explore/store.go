@@ -155,6 +155,10 @@ func rehash(table []uint64, ids []uint32, old []uint64, oldIDs []uint32, nw int)
 	parallel(nw, func(k int) { enter(min(k*per, len(old)), min((k+1)*per, len(old)), true) })
 }
 
-// touch reads the slot where the probe for h starts (to bring it into the
-// cache early).
-func (s *store) touch(h uint64) uint64 { return s.table[s.slot(h)] }
+// prefetch asks for the slot where the probe for h starts, and for the
+// next cache line, where a probe of a few slots often ends.
+func (s *store) prefetch(h uint64) {
+	i := s.slot(h)
+	prefetch(&s.table[i])
+	prefetch(&s.table[min(i+7, len(s.table)-1)])
+}
