@@ -2,7 +2,6 @@ package explore
 
 import (
 	"hash/maphash"
-	"sync/atomic"
 )
 
 // stateStore is where a search keeps the states it has seen.
@@ -17,7 +16,7 @@ type stateStore interface {
 	// for n new states of size bytes in all and grows the table (on nw
 	// goroutines) to take them, and returns the first id and an offset;
 	// put stores each reserved state in id order from that offset (it
-	// returns the next state's), and may run for different ids at once.
+	// returns the next state's); one goroutine at a time may put.
 	footprint(n int) int
 	reserve(n, size, nw int) (first uint32, at uint64)
 	put(id uint32, at uint64, b []byte, h uint64) uint64
@@ -139,7 +138,7 @@ func (s *fpStore) reserve(n, size, nw int) (uint32, uint64) {
 	return first, at
 }
 
-// put is the exact store's: calls for different ids may run at once.
+// put is the exact store's.
 func (s *fpStore) put(id uint32, at uint64, b []byte, h uint64) uint64 {
 	at = s.arena.put(id, at, b)
 	claim(s.table, h)
@@ -148,15 +147,16 @@ func (s *fpStore) put(id uint32, at uint64, b []byte, h uint64) uint64 {
 }
 
 // claim enters e, which table does not hold, at the first free slot of
-// its probe (from its top 32 bits), by compare-and-swap, and returns the
-// slot.
+// its probe (from its top 32 bits), and returns the slot. One goroutine at
+// a time may claim (the search settles one segment at a time).
 func claim(table []uint64, e uint64) int {
 	n := uint64(len(table))
 	for i := (e >> 32) * n >> 32; ; i++ {
 		if i == n {
 			i = 0
 		}
-		if atomic.LoadUint64(&table[i]) == 0 && atomic.CompareAndSwapUint64(&table[i], 0, e) {
+		if table[i] == 0 {
+			table[i] = e
 			return int(i)
 		}
 	}

@@ -70,10 +70,7 @@ func (s *store) reserve(n, size, nw int) (first uint32, at uint64) {
 }
 
 // put stores the reserved state id, b with hash h, at offset at (it
-// returns the next state's) and enters it in the table. Calls for
-// different ids may run at once: slots are claimed by compare-and-swap, so
-// where a state lands in the table may depend on the schedule, but every
-// probe still finds it.
+// returns the next state's) and enters it in the table.
 func (s *store) put(id uint32, at uint64, b []byte, h uint64) uint64 {
 	at = s.arena.put(id, at, b)
 	claim(s.table, h>>32<<32|uint64(id+1))
