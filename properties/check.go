@@ -26,6 +26,9 @@ type space struct {
 	st   model.State
 	all  bool
 	key  []byte
+	// keys holds the snapshot findings' keys made so far (up to maxKeys),
+	// so that a snapshot met again costs no new string.
+	keys map[string]string
 	rens []model.Renaming // with symmetry reduction
 	ren  model.State
 	alt  []byte
@@ -76,16 +79,36 @@ func (s *space) Transition(_, to []byte, note uint64, report func(explore.Findin
 		if note&(1<<sn) == 0 {
 			continue
 		}
-		s.key = s.snapshotKey(s.key[:0], &s.st, sn)
-		report(explore.Finding{Key: keySnapshot + "\x00" + string(s.key)})
+		s.key = s.snapshotKey(append(s.key[:0], keySnapshot+"\x00"...), &s.st, sn)
+		report(explore.Finding{Key: s.intern(s.key)})
+		value := s.key[len(keySnapshot)+1:]
 		for _, p := range StateViolations(s.sys, &s.st, sn) {
 			key := keyViolation + "\x00" + p
 			if s.all {
-				key += "\x00" + string(s.key)
+				key += "\x00" + string(value)
 			}
 			report(explore.Finding{Key: key, Violation: true})
 		}
 	}
+}
+
+// maxKeys bounds the keys a space keeps (intern).
+const maxKeys = 1 << 16
+
+// intern returns b as a string, the same one for equal bytes while it
+// keeps fewer than maxKeys.
+func (s *space) intern(b []byte) string {
+	if k, ok := s.keys[string(b)]; ok {
+		return k
+	}
+	k := string(b)
+	if s.keys == nil {
+		s.keys = map[string]string{}
+	}
+	if len(s.keys) < maxKeys {
+		s.keys[k] = k
+	}
+	return k
 }
 
 func (s *space) Terminal(state []byte, report func(explore.Finding)) {
