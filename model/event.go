@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math/bits"
@@ -390,6 +391,17 @@ func (x *Expander) Successors(state []byte, emit func(next []byte, note uint64))
 		}
 		emit(x.buf, uint64(done))
 	}
+}
+
+// Emitted returns the state whose encoding b is, when b is the successor
+// that Successors is emitting (during the call to emit) and the expander
+// has not renamed it (symmetry reduction): the state is the expander's,
+// to read until emit returns. Else it returns false.
+func (x *Expander) Emitted(b []byte) (*State, bool) {
+	if x.sym || !bytes.Equal(b, x.buf) {
+		return nil, false
+	}
+	return &x.next, true
 }
 
 // undo makes x.next equal to x.cur again after event x.lastEvent, whose

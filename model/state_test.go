@@ -266,3 +266,37 @@ func checkExpanderMatchesApply(t *testing.T, alg model.Algorithm, bank string) {
 		t.Fatalf("only %d states explored", len(seen))
 	}
 }
+
+// TestEmitted: during emit, Emitted gives the state of the successor being
+// emitted; for any other bytes, and with symmetry reduction, nothing.
+func TestEmitted(t *testing.T) {
+	sys, states := sampleStates(t, "../examples/bench/any3n_ms2.json", 500)
+	for _, sym := range []bool{false, true} {
+		x := sys.NewExpanderWith(model.ExpanderOptions{Symmetry: sym})
+		hits := 0
+		for _, s := range states {
+			var prev []byte
+			x.Successors(s, func(next []byte, _ uint64) {
+				st, ok := x.Emitted(next)
+				if ok == (sym && x.Symmetric()) {
+					t.Fatalf("symmetry %v: Emitted says %v", sym, ok)
+				}
+				if ok {
+					hits++
+					if got := st.Encode(nil); !bytes.Equal(got, next) {
+						t.Fatalf("Emitted's state encodes as %x, want %x", got, next)
+					}
+				}
+				if prev != nil && !bytes.Equal(prev, next) {
+					if _, ok := x.Emitted(prev); ok {
+						t.Fatal("Emitted gave a state for an earlier successor")
+					}
+				}
+				prev = append(prev[:0], next...)
+			})
+		}
+		if !sym && hits == 0 {
+			t.Fatal("Emitted never gave a state")
+		}
+	}
+}

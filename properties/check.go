@@ -72,17 +72,21 @@ const (
 )
 
 func (s *space) Transition(_, to []byte, note uint64, report func(explore.Finding)) {
-	if err := s.sys.Decode(to, &s.st); err != nil {
-		panic(fmt.Sprintf("snapcheck: internal error: %v", err))
+	st, ok := s.x.Emitted(to) // the expander's state, when it is emitting to
+	if !ok {
+		if err := s.sys.Decode(to, &s.st); err != nil {
+			panic(fmt.Sprintf("snapcheck: internal error: %v", err))
+		}
+		st = &s.st
 	}
 	for sn := range s.sys.Topo.Snapshots {
 		if note&(1<<sn) == 0 {
 			continue
 		}
-		s.key = s.snapshotKey(append(s.key[:0], keySnapshot+"\x00"...), &s.st, sn)
+		s.key = s.snapshotKey(append(s.key[:0], keySnapshot+"\x00"...), st, sn)
 		report(explore.Finding{Key: s.intern(s.key)})
 		value := s.key[len(keySnapshot)+1:]
-		for _, p := range StateViolations(s.sys, &s.st, sn) {
+		for _, p := range StateViolations(s.sys, st, sn) {
 			key := keyViolation + "\x00" + p
 			if s.all {
 				key += "\x00" + string(value)
