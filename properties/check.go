@@ -21,11 +21,11 @@ import (
 // properties on states: every check reads only the state (with its ghost
 // information), so merging equal states never hides a violation.
 type space struct {
-	sys  *model.System
-	x    *model.Expander
-	st   model.State
-	all  bool
-	key  []byte
+	sys *model.System
+	x   *model.Expander
+	st  model.State
+	all bool
+	key []byte
 	// keys holds the snapshot findings' keys made so far (up to maxKeys),
 	// so that a snapshot met again costs no new string.
 	keys map[string]string
