@@ -103,6 +103,10 @@ func (c ChandyLamport) OnTransfer(n *Node, ch int, m Message) {
 	}
 }
 
+// HasInternal reports whether the variant has internal actions: only
+// late-markers does, its marker sends.
+func (c ChandyLamport) HasInternal(*Topology) bool { return c.Variant == LateMarkers }
+
 // Internal lists late-markers' pending marker sends, as s*MaxNodes+position.
 func (c ChandyLamport) Internal(n *Node, yield func(int)) {
 	if c.Variant != LateMarkers {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/snapcheck/snapcheck/model"
+	"github.com/snapcheck/snapcheck/model/algorithms"
 )
 
 // rogue is an algorithm that breaks the contract in OnInitiate.
@@ -60,4 +61,66 @@ func TestContractBreaches(t *testing.T) {
 			sys.Apply(st, model.Event{Kind: model.Initiate, Node: 0, Chan: -1, Snap: 0})
 		})
 	}
+}
+
+// hidden is an algorithm with only Algorithm's methods: none of the
+// optional interfaces.
+type hidden struct{ model.Algorithm }
+
+// TestHasInternalHonest: an algorithm that says it has no internal
+// actions (InternalActions) reaches the same states as when the model asks
+// every node for them.
+func TestHasInternalHonest(t *testing.T) {
+	cfg, err := model.ParseConfig([]byte(`{"nodes": [{"id": "a", "balance": 1}, {"id": "b", "balance": 1}, {"id": "c", "balance": 0}],
+		"workload": {"any": {"amounts": [1], "max_sends": 1}}, "snapshots": [{"id": "s1", "initiators": ["a", "b"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims := 0
+	for _, name := range algorithms.Names() {
+		alg, err := algorithms.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ia, ok := alg.(model.InternalActions)
+		if !ok {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			var counts [2]int
+			for k, a := range []model.Algorithm{alg, hidden{alg}} {
+				sys, err := model.Build(cfg, a)
+				if err != nil {
+					t.Fatal(err)
+				}
+				counts[k] = len(reachable(sys))
+			}
+			if counts[0] != counts[1] {
+				t.Errorf("HasInternal %v: %d states, %d when asked for internal actions", ia.HasInternal(nil), counts[0], counts[1])
+			}
+		})
+		if !ia.HasInternal(nil) {
+			claims++
+		}
+	}
+	if claims == 0 {
+		t.Fatal("no algorithm claims to have no internal actions")
+	}
+}
+
+// reachable returns the encodings of the states sys reaches.
+func reachable(sys *model.System) map[string]bool {
+	x := sys.NewExpander()
+	seen := map[string]bool{}
+	queue := [][]byte{x.Initial(nil)}
+	for len(queue) > 0 {
+		st := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		if seen[string(st)] {
+			continue
+		}
+		seen[string(st)] = true
+		x.Successors(st, func(next []byte, _ uint64) { queue = append(queue, append([]byte(nil), next...)) })
+	}
+	return seen
 }

@@ -1,6 +1,8 @@
 // Package model is snapcheck's bank: configurations (SPEC §3), the global
 // state (§1.1), the events (§1.2), the workloads (§1.3) and the snapshot
-// algorithms, which plug in through the small Algorithm interface. An
+// algorithms, which plug in through the small Algorithm interface (the
+// optional InternalActions interface spares asking every node for internal
+// actions). An
 // Expander generates the successors of encoded states for a search, all of
 // them or, reduced, those of a stubborn set (por.go; the optional
 // ControlPlanner and PassiveTransfers interfaces sharpen the reduction),

@@ -212,6 +212,9 @@ func Build(cfg *Config, alg Algorithm) (*System, error) {
 		s.total += int64(tr.Amount)
 	}
 	s.internal = true
+	if ia, ok := alg.(InternalActions); ok {
+		s.internal = ia.HasInternal(t)
+	}
 	s.planner, _ = alg.(ControlPlanner)
 	s.passive, _ = alg.(PassiveTransfers)
 	s.scriptSends = make([][]uint64, len(t.Nodes))

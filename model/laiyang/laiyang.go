@@ -38,6 +38,10 @@ func (a LaiYang) Name() string {
 	return Name
 }
 
+// HasInternal reports that Lai–Yang has no internal actions
+// (model.InternalActions): the model then never asks for them.
+func (LaiYang) HasInternal(*model.Topology) bool { return false }
+
 // layout is the register layout of one topology.
 type layout struct {
 	out, in int // largest out- and in-degree
