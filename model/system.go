@@ -211,10 +211,8 @@ func Build(cfg *Config, alg Algorithm) (*System, error) {
 	for _, tr := range cfg.InFlight {
 		s.total += int64(tr.Amount)
 	}
-	s.internal = true
-	if ia, ok := alg.(InternalActions); ok {
-		s.internal = ia.HasInternal(t)
-	}
+	ia, ok := alg.(InternalActions)
+	s.internal = !ok || ia.HasInternal(t)
 	s.planner, _ = alg.(ControlPlanner)
 	s.passive, _ = alg.(PassiveTransfers)
 	s.scriptSends = make([][]uint64, len(t.Nodes))
