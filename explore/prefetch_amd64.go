@@ -1,7 +1,9 @@
 package explore
 
+import "unsafe"
+
 // prefetch asks the processor to bring the cache line of p into its
 // caches, without waiting for it (PREFETCHT0).
 //
 //go:noescape
-func prefetch(p *uint64)
+func prefetch(p unsafe.Pointer)

@@ -2,5 +2,7 @@
 
 package explore
 
+import "unsafe"
+
 // prefetch does nothing where no prefetch instruction is wired.
-func prefetch(*uint64) {}
+func prefetch(unsafe.Pointer) {}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"hash/maphash"
 	"sync/atomic"
+	"unsafe"
 )
 
 // store is the exact visited-state store: an arena of encoded states and
@@ -156,6 +157,6 @@ func rehash(table []uint64, ids []uint32, old []uint64, oldIDs []uint32, nw int)
 // next cache line, where a probe of a few slots often ends.
 func (s *store) prefetch(h uint64) {
 	i := s.slot(h)
-	prefetch(&s.table[i])
-	prefetch(&s.table[min(i+7, len(s.table)-1)])
+	prefetch(unsafe.Pointer(&s.table[i]))
+	prefetch(unsafe.Pointer(&s.table[min(i+7, len(s.table)-1)]))
 }
