@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"unsafe"
 )
 
 // The breadth-first search expands a level at a time, in segments of 64
@@ -194,19 +193,8 @@ func (w *worker) generate(g *segment, lo, hi uint32, probe bool) {
 	g.touched = w.alone
 }
 
-// touch asks for the candidates' table slots, for settle, and for the
-// segment's own memory, which another worker may have written: a line at
-// a time, it could take 400 ns to cross (see BenchmarkCacheLineRoundTrip).
-// On any3n_ms2_b2 with 2 workers, with lines that slow: 10.4-10.6 s
-// against 10.7-13.2 s (4 runs each); no change when they cross in 90 ns.
+// touch asks for the candidates' table slots, for settle.
 func (g *segment) touch(st stateStore) {
-	const line = 64
-	cands := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(g.cands))), len(g.cands)*int(unsafe.Sizeof(candidate{})))
-	for _, b := range [][]byte{cands, g.buf} {
-		for i := 0; i < len(b); i += line {
-			prefetch(unsafe.Pointer(&b[i]))
-		}
-	}
 	for i := range g.cands {
 		if g.cands[i].event >= 0 {
 			st.prefetch(g.cands[i].hash)

@@ -2,7 +2,6 @@ package explore
 
 import (
 	"hash/maphash"
-	"unsafe"
 )
 
 // stateStore is where a search keeps the states it has seen.
@@ -91,8 +90,8 @@ func (s *fpStore) bytes() int64 {
 
 // prefetch asks for the slots of both tables (see store.prefetch).
 func (s *fpStore) prefetch(h uint64) {
-	prefetch(unsafe.Pointer(&s.table[s.slot(h)]))
-	prefetch(unsafe.Pointer(&s.next[(h>>32)*uint64(len(s.next))>>32]))
+	prefetch(&s.table[s.slot(h)])
+	prefetch(&s.next[(h>>32)*uint64(len(s.next))>>32])
 }
 
 // probe returns the slot of h in table (where it is, or the empty slot

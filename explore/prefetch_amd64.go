@@ -1,9 +1,7 @@
 package explore
 
-import "unsafe"
-
 // prefetch asks the processor to bring the cache line of p into its
 // caches, without waiting for it (PREFETCHT0).
 //
 //go:noescape
-func prefetch(p unsafe.Pointer)
+func prefetch(p *uint64)

@@ -2,7 +2,5 @@
 
 package explore
 
-import "unsafe"
-
 // prefetch does nothing where no prefetch instruction is wired.
-func prefetch(unsafe.Pointer) {}
+func prefetch(*uint64) {}

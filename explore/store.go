@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"hash/maphash"
 	"sync/atomic"
-	"unsafe"
 )
 
 // store is the exact visited-state store: an arena of encoded states and
@@ -157,6 +156,6 @@ func rehash(table []uint64, ids []uint32, old []uint64, oldIDs []uint32, nw int)
 // next cache line, where a probe of a few slots often ends.
 func (s *store) prefetch(h uint64) {
 	i := s.slot(h)
-	prefetch(unsafe.Pointer(&s.table[i]))
-	prefetch(unsafe.Pointer(&s.table[min(i+7, len(s.table)-1)]))
+	prefetch(&s.table[i])
+	prefetch(&s.table[min(i+7, len(s.table)-1)])
 }
