@@ -233,7 +233,7 @@ func (a *arena) reserve(n, size int) (first uint32, at uint64) {
 		// cheaper than a fault for each as the states are stored.
 		lo := max(a.ready, a.end&^(pageSize-1))
 		a.ready = min(max(a.end+size, lo+populateStep)+pageSize-1, len(c)) &^ (pageSize - 1)
-		populate(c[lo:max(a.ready, min(a.end+size, len(c)))], 1)
+		populate(c[lo:max(a.ready, min(a.end+size, len(c)))])
 	}
 	a.end += size
 	a.lens.extend(int(first) + n)

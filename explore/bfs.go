@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/big"
 	"runtime"
-	"sync"
 	"sync/atomic"
 )
 
@@ -39,9 +38,9 @@ import (
 // So the candidates meet the store in candidate order, whatever the number
 // of workers: a state gets its id where it first occurs, as in a
 // sequential search, and the figures, ids, findings and counterexamples are
-// the same for any number of workers. Settling is 30-40% of the work
-// (its lookups and stores, against generating and checking: any3n_ms2_a1
-// and any3n_ms2_b2 with one worker), so with two workers the one settling
+// the same for any number of workers. Settling is a quarter to a third of
+// the work (its lookups and stores, against generating and checking:
+// profiles of any3n_ms2_a1 and any3n_ms2_b2 with one worker), so with two workers the one settling
 // also generates between segments, and neither waits for the other.
 // Worker 0 settles after each segment it generates; the others settle
 // only when they would otherwise wait (the window is full, or the level
@@ -99,7 +98,7 @@ type segment struct {
 	// of their first occurrence in the segment
 	transitions int64
 	unlayered   bool
-	touched     bool // the table slots of the candidates are asked for (touch)
+	touched     bool // emit asked for the candidates' table slots (a lone worker)
 	terminals   int64
 	paths       big.Int
 	found       []segFound
@@ -200,7 +199,6 @@ func (g *segment) touch(st stateStore) {
 			st.prefetch(g.cands[i].hash)
 		}
 	}
-	g.touched = true
 }
 
 // settle looks each of g's successors up in the store and stores it at
@@ -224,7 +222,7 @@ func (g *segment) settle(st stateStore, t tree, cur, next *counts, levelStart, l
 		id, found := st.lookup(b, c.hash)
 		if !found {
 			var at uint64
-			id, at = st.reserve(1, st.footprint(len(b)), 1)
+			id, at = st.reserve(1, st.footprint(len(b)))
 			st.put(id, at, b, c.hash)
 			t.extend(int(id)+1, uint16(c.event))
 			t.set(id, c.from, uint16(c.event))
@@ -288,19 +286,6 @@ func (g *segment) summarize(cur *counts, levelStart uint32, keep int) {
 			}
 		}
 	}
-}
-
-// parallel runs f(0), ..., f(n-1), on goroutines when n > 1.
-func parallel(n int, f func(k int)) {
-	if n == 1 {
-		f(0)
-		return
-	}
-	var wg sync.WaitGroup
-	for k := range n {
-		wg.Go(func() { f(k) })
-	}
-	wg.Wait()
 }
 
 // level is one level's pipeline: its segments, the window they are

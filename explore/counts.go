@@ -4,8 +4,6 @@ import (
 	"math"
 	"math/big"
 	"slices"
-	"sync"
-	"sync/atomic"
 )
 
 // counts holds exact path counts for a range of state ids: uint64 while it
@@ -13,7 +11,6 @@ import (
 type counts struct {
 	small []uint64
 	big   map[int]*big.Int
-	mu    sync.Mutex // guards big during addShared
 }
 
 // bigMark in small says that the count is in big.
@@ -59,51 +56,6 @@ func (c *counts) setBig(i int, v *big.Int) {
 	}
 	c.big[i] = v
 	c.small[i] = bigMark
-}
-
-// addShared is add for goroutines that add to c at once while nobody
-// writes src (see addValue).
-func (c *counts) addShared(i int, src *counts, j int) {
-	if b := src.small[j]; b != bigMark {
-		c.addValue(i, b)
-		return
-	}
-	c.addBig(i, src.big[j])
-}
-
-// addValue adds v, below bigMark, to c[i], for goroutines that add to c
-// at once: the small count grows by compare-and-swap; a count that
-// outgrows it moves to big under the lock, and whoever then finds bigMark
-// adds under the lock too.
-func (c *counts) addValue(i int, v uint64) {
-	p := &c.small[i]
-	for {
-		a := atomic.LoadUint64(p)
-		if a == bigMark || a >= bigMark-v {
-			break
-		}
-		if atomic.CompareAndSwapUint64(p, a, a+v) {
-			return
-		}
-	}
-	c.addBig(i, new(big.Int).SetUint64(v))
-}
-
-// addBig adds v to c[i] under the lock, and leaves c[i] in big.
-func (c *counts) addBig(i int, v *big.Int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var sum *big.Int
-	if a := atomic.SwapUint64(&c.small[i], bigMark); a != bigMark {
-		sum = new(big.Int).SetUint64(a)
-	} else {
-		sum = c.big[i]
-	}
-	sum.Add(sum, v)
-	if c.big == nil {
-		c.big = map[int]*big.Int{}
-	}
-	c.big[i] = sum
 }
 
 // one sets c[i] to one.

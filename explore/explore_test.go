@@ -732,7 +732,7 @@ func TestStoreRounds(t *testing.T) {
 				for _, b := range round {
 					size += st.footprint(len(b))
 				}
-				first, at := st.reserve(len(round), size, 3)
+				first, at := st.reserve(len(round), size)
 				ats := make([]uint64, len(round))
 				for i, b := range round {
 					ats[i] = at
@@ -781,9 +781,9 @@ func TestStoreRounds(t *testing.T) {
 	}
 }
 
-// TestCountsShared adds path counts from several goroutines at once,
-// through the 64-bit limit: the sums are exact.
-func TestCountsShared(t *testing.T) {
+// TestCountsAdd adds path counts, through the 64-bit limit: the sums are
+// exact.
+func TestCountsAdd(t *testing.T) {
 	var src, dst counts
 	src.reset(4)
 	src.small[0], src.small[1], src.small[2] = 1, math.MaxUint64/3, 7
@@ -796,15 +796,13 @@ func TestCountsShared(t *testing.T) {
 			want[i].Add(want[i], new(big.Int).Mul(src.get(j), big.NewInt(rounds*3)))
 		}
 	}
-	parallel(3, func(int) {
-		for range rounds {
-			for i := range 2 {
-				for j := range 4 {
-					dst.addShared(i, &src, j)
-				}
+	for range rounds * 3 {
+		for i := range 2 {
+			for j := range 4 {
+				dst.add(i, &src, j)
 			}
 		}
-	})
+	}
 	for i := range 2 {
 		if got := dst.get(i); got.Cmp(want[i]) != 0 {
 			t.Errorf("count %d = %v, want %v", i, got, want[i])

@@ -13,12 +13,12 @@ type stateStore interface {
 	// level).
 	lookup(b []byte, h uint64) (id uint32, found bool)
 	// footprint is the room a state of n bytes takes; reserve makes room
-	// for n new states of size bytes in all and grows the table (on nw
-	// goroutines) to take them, and returns the first id and an offset;
+	// for n new states of size bytes in all and grows the table to take
+	// them, and returns the first id and an offset;
 	// put stores each reserved state in id order from that offset (it
 	// returns the next state's); one goroutine at a time may put.
 	footprint(n int) int
-	reserve(n, size, nw int) (first uint32, at uint64)
+	reserve(n, size int) (first uint32, at uint64)
 	put(id uint32, at uint64, b []byte, h uint64) uint64
 	// get returns a stored state's encoding; the fingerprint store keeps
 	// only the states of the level being expanded and of the next one.
@@ -122,18 +122,18 @@ func (s *fpStore) footprint(n int) int { return footprint(n) }
 
 func (s *fpStore) growth(n int) int64 { return tableGrowth(s.len()+n, len(s.table)) }
 
-func (s *fpStore) reserve(n, size, nw int) (uint32, uint64) {
+func (s *fpStore) reserve(n, size int) (uint32, uint64) {
 	first, at := s.arena.reserve(n, size)
 	for overfull(s.len(), len(s.table)) {
 		old := s.table
 		s.table = make([]uint64, len(old)+len(old)/2)
-		populate(s.table, nw)
-		rehash(s.table, nil, old, nil, nw)
+		populate(s.table)
+		rehash(s.table, nil, old, nil)
 	}
 	for 2*(s.len()-s.nextStart) > len(s.next) {
 		old, oldIDs := s.next, s.nextIDs
 		s.next, s.nextIDs = make([]uint64, 2*len(old)), make([]uint32, 2*len(old))
-		rehash(s.next, s.nextIDs, old, oldIDs, nw)
+		rehash(s.next, s.nextIDs, old, oldIDs)
 	}
 	return first, at
 }
@@ -166,7 +166,7 @@ func (s *fpStore) insert(b []byte, h uint64) (uint32, bool) {
 	if id, ok := s.lookup(b, h); ok {
 		return id, false
 	}
-	id, at := s.reserve(1, footprint(len(b)), 1)
+	id, at := s.reserve(1, footprint(len(b)))
 	s.put(id, at, b, h)
 	return id, true
 }

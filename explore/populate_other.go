@@ -4,4 +4,4 @@ package explore
 
 // populate does nothing where the kernel cannot be asked to back memory
 // at once.
-func populate[T any](s []T, nw int) {}
+func populate[T any](s []T) {}

@@ -34,7 +34,7 @@ func TestReviewFPStoreGivesBackLevels(t *testing.T) {
 				round = append(round, b)
 				size += s.footprint(len(b))
 			}
-			first, at := s.reserve(len(round), size, 2)
+			first, at := s.reserve(len(round), size)
 			for i, b := range round {
 				at = s.put(first+uint32(i), at, b, s.hash(b))
 			}

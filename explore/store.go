@@ -3,7 +3,6 @@ package explore
 import (
 	"bytes"
 	"hash/maphash"
-	"sync/atomic"
 )
 
 // store is the exact visited-state store: an arena of encoded states and
@@ -60,11 +59,11 @@ func tableGrowth(n, slots int) int64 {
 }
 
 // reserve makes room in the arena for n new states taking size bytes in
-// all, and grows the table (on nw goroutines) to take them.
-func (s *store) reserve(n, size, nw int) (first uint32, at uint64) {
+// all, and grows the table to take them.
+func (s *store) reserve(n, size int) (first uint32, at uint64) {
 	first, at = s.arena.reserve(n, size)
 	for overfull(s.len(), len(s.table)) {
-		s.grow(nw)
+		s.grow()
 	}
 	return first, at
 }
@@ -82,7 +81,7 @@ func (s *store) insert(b []byte, h uint64) (id uint32, added bool) {
 	if id, ok := s.lookup(b, h); ok {
 		return id, false
 	}
-	id, at := s.reserve(1, footprint(len(b)), 1)
+	id, at := s.reserve(1, footprint(len(b)))
 	s.put(id, at, b, h)
 	return id, true
 }
@@ -104,52 +103,26 @@ func (s *store) lookup(b []byte, h uint64) (uint32, bool) {
 }
 
 // grow makes the table half as large again (load at most 0.85, at least
-// 0.57 after growing), on nw goroutines.
-func (s *store) grow(nw int) {
+// 0.57 after growing).
+func (s *store) grow() {
 	old := s.table
 	s.table = make([]uint64, len(old)+len(old)/2)
-	populate(s.table, nw)
-	rehash(s.table, nil, old, nil, nw)
+	populate(s.table)
+	rehash(s.table, nil, old, nil)
 }
 
 // rehash enters the entries of old (0 is empty) into table, which is
 // empty, with their ids (when ids is not nil), each at the first free slot
-// from where the top 32 bits of the entry put it: on nw goroutines, each
-// taking a range of old and claiming slots by compare-and-swap.
-func rehash(table []uint64, ids []uint32, old []uint64, oldIDs []uint32, nw int) {
-	n := uint64(len(table))
-	enter := func(lo, hi int, atomically bool) {
-		for k := lo; k < hi; k++ {
-			e := old[k]
-			if e == 0 {
-				continue
-			}
-			for i := (e >> 32) * n >> 32; ; i++ {
-				if i == n {
-					i = 0
-				}
-				if atomically {
-					if atomic.LoadUint64(&table[i]) != 0 || !atomic.CompareAndSwapUint64(&table[i], 0, e) {
-						continue
-					}
-				} else if table[i] != 0 {
-					continue
-				} else {
-					table[i] = e
-				}
-				if ids != nil {
-					ids[i] = oldIDs[k]
-				}
-				break
-			}
+// from where the top 32 bits of the entry put it (claim).
+func rehash(table []uint64, ids []uint32, old []uint64, oldIDs []uint32) {
+	for k, e := range old {
+		if e == 0 {
+			continue
+		}
+		if i := claim(table, e); ids != nil {
+			ids[i] = oldIDs[k]
 		}
 	}
-	if nw <= 1 || len(old) < 1<<16 {
-		enter(0, len(old), false)
-		return
-	}
-	per := (len(old) + nw - 1) / nw
-	parallel(nw, func(k int) { enter(min(k*per, len(old)), min((k+1)*per, len(old)), true) })
 }
 
 // prefetch asks for the slot where the probe for h starts, and for the
