@@ -16,15 +16,18 @@ run: build
 # The whole test suite (what CI runs).
 test: fmt-check vet
 	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -tags stagetimes -run 'TestStageTimes' ./explore
 
+# Also the stage timers' build (go build -tags stagetimes, see the README).
 vet:
 	$(GO) vet ./...
+	$(GO) vet -tags stagetimes ./explore
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
 
-.PHONY: bench spin-compare pgo
+.PHONY: bench spin-compare pgo scaling
 
 # The benchmark suite (issue 7): one line of figures per configuration of
 # examples/bench, each in its own process; SNAPCHECK_BENCH_ALL=1 adds the
@@ -36,6 +39,12 @@ bench:
 # binary with (profile-guided optimization), from the benchmark suite.
 pgo:
 	GO="$(GO)" sh examples/bench/pgo.sh
+
+# 1 worker against 2, beside two 1-worker searches at once and the time a
+# cache line takes between the processors, ROUNDS rounds (default 3) on
+# CONFIG (default examples/bench/any3n_ms2_b2.json).
+scaling:
+	GO="$(GO)" sh examples/bench/scaling.sh $(CONFIG)
 
 # snapcheck beside SPIN on the same configuration files (installs SPIN if
 # missing; needs ../shared/anchors/spin). CONFIGS="a.json b.json" to choose.

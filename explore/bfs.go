@@ -52,6 +52,11 @@ import (
 // of settling by a window of segments (windowSegments per worker), whose
 // memory is reused.
 //
+// Built with -tags stagetimes, the search prints how long each worker
+// spent generating and waiting, and settling took for the segments of
+// each (stagetimes_on.go): how the README's figures on a slow cache line
+// between processors were measured.
+//
 // The settling worker looks at the limits (check) every checkSegments
 // segments, and stops the level when one is reached or the state limit
 // cuts a segment; the segments generated beyond are dropped.
@@ -99,6 +104,7 @@ type segment struct {
 	transitions int64
 	unlayered   bool
 	touched     bool // emit asked for the candidates' table slots (a lone worker)
+	origin      int  // the worker that generated it (for the stage timers)
 	terminals   int64
 	paths       big.Int
 	found       []segFound
@@ -123,8 +129,9 @@ type worker struct {
 	from  uint32
 	event int32
 	probe bool
-	alone bool      // the only worker: emit asks for the table slots for settle
-	k     int       // the worker's index
+	alone bool // the only worker: emit asks for the table slots for settle
+	k     int  // the worker's index
+	times stageTimes
 	_     [128]byte // keeps other workers' fields off these cache lines
 }
 
@@ -312,6 +319,7 @@ type bfsState struct {
 	room       int64 // states the state limit allows
 	sinceCheck int   // segments settled since the last look at the limits
 	added      int64 // transitions settled since then
+	times      stageTimes
 }
 
 // work is one worker's part of a level: generate the next segment while
@@ -328,23 +336,31 @@ func (s *search) work(w *worker, lv *level, bs *bfsState) {
 			if lv.stop.Load() {
 				return
 			}
-			if !s.trySettle(lv, bs) {
-				runtime.Gosched()
-			}
+			s.settleOrYield(w, lv, bs)
 		}
 		g := lv.window[q%window]
 		lo := lv.start + uint32(q)*segmentStates
+		t0 := clock()
 		w.generate(g, lo, min(lo+segmentStates, lv.end), lv.probe)
 		g.summarize(bs.cur, lv.start, s.opts.Keep)
+		g.origin = w.k
+		w.times.generated(t0)
 		g.ready.Store(q + 1)
 		if w.k == 0 {
 			s.trySettle(lv, bs)
 		}
 	}
 	for !lv.stop.Load() && lv.settled.Load() < lv.nseg {
-		if !s.trySettle(lv, bs) {
-			runtime.Gosched()
-		}
+		s.settleOrYield(w, lv, bs)
+	}
+}
+
+// settleOrYield settles what is ready, or else lets another goroutine run.
+func (s *search) settleOrYield(w *worker, lv *level, bs *bfsState) {
+	if !s.trySettle(lv, bs) {
+		t0 := clock()
+		runtime.Gosched()
+		w.times.waited(t0)
 	}
 }
 
@@ -368,7 +384,10 @@ func (s *search) trySettle(lv *level, bs *bfsState) bool {
 			if g.ready.Load() != q+1 {
 				break
 			}
-			if !s.settleSegment(lv, bs, g) {
+			t0 := clock()
+			ok := s.settleSegment(lv, bs, g)
+			bs.times.settled(g.origin, t0)
+			if !ok {
 				lv.stop.Store(true)
 			}
 			lv.settled.Store(q + 1)
@@ -477,6 +496,7 @@ func (s *search) bfs() {
 		}
 		start = end
 	}
+	printStageTimes(workers, bs)
 	if s.err != nil {
 		return
 	}
