@@ -40,8 +40,9 @@ import (
 // sequential search, and the figures, ids, findings and counterexamples are
 // the same for any number of workers. Settling is a quarter to a third of
 // the work (its lookups and stores, against generating and checking:
-// profiles of any3n_ms2_a1 and any3n_ms2_b2 with one worker), so with two workers the one settling
-// also generates between segments, and neither waits for the other.
+// profiles of any3n_ms2_a1 and any3n_ms2_b2 with one worker), so with two
+// workers the one settling also generates between segments, and neither
+// waits for the other.
 // Worker 0 settles after each segment it generates; the others settle
 // only when they would otherwise wait (the window is full, or the level
 // has no segment left to generate). So the store's memory that settling

@@ -83,14 +83,6 @@ type Base struct{}
 // OnSend tags nothing.
 func (Base) OnSend(*Node, int) uint32 { return 0 }
 
-// InternalActions is an optional interface of an Algorithm: HasInternal
-// reports whether, on topology t, Internal may ever yield an action. When
-// it reports false the model never calls Internal (which it otherwise
-// asks of every node in every state). A wrong "false" hides events.
-type InternalActions interface {
-	HasInternal(t *Topology) bool
-}
-
 // OnControl ignores control messages.
 func (Base) OnControl(*Node, int, Message) {}
 
@@ -99,6 +91,14 @@ func (Base) Internal(*Node, func(int)) {}
 
 // OnInternal does nothing.
 func (Base) OnInternal(*Node, int) {}
+
+// InternalActions is an optional interface of an Algorithm: HasInternal
+// reports whether, on topology t, Internal may ever yield an action. When
+// it reports false the model never calls Internal (which it otherwise
+// asks of every node in every state). A wrong "false" hides events.
+type InternalActions interface {
+	HasInternal(t *Topology) bool
+}
 
 // ContractError is an algorithm breaking the contract of Algorithm.
 type ContractError struct {
