@@ -834,3 +834,66 @@ func TestEventPages(t *testing.T) {
 		t.Errorf("%d bytes, want %d (one wide page of four)", got, want)
 	}
 }
+
+// cutReference is what a breadth-first search stopped by the state limit
+// has seen: the plain search's events up to the transition that stored the
+// limit's last state (every segment and worker stops exactly there).
+func cutReference(g *graph, maxStates int) (transitions, terminal int64, count map[string]int64) {
+	dist := map[int]int{0: 0}
+	count = map[string]int64{}
+	queue := []int{0}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		succ := g.succ(n)
+		if len(succ) == 0 {
+			terminal++
+			for _, f := range g.term(n) {
+				count[f.Key]++
+			}
+		}
+		for ev, m := range succ {
+			transitions++
+			for _, f := range g.trans(n, m, ev) {
+				count[f.Key]++
+			}
+			if _, ok := dist[m]; !ok {
+				dist[m] = dist[n] + 1
+				queue = append(queue, m)
+				if len(dist) == maxStates {
+					return transitions, terminal, count
+				}
+			}
+		}
+	}
+	panic("the graph has fewer states than the limit")
+}
+
+// TestStateLimitCut: a breadth-first search stopped by --max-states counts
+// the transitions, terminal states and findings before the cut, and no
+// others, for any number of workers, wherever the cut falls in a segment.
+func TestStateLimitCut(t *testing.T) {
+	mk := randomGraph(5, 3000, false)
+	total := referenceOf(mk()).states
+	for _, limit := range []int{2, 3, 17, 64, 65, 200, 777, 1500, int(total) - 1} {
+		trans, term, count := cutReference(mk(), limit)
+		for _, workers := range []int{1, 2, 3} {
+			opts := Options{Strategy: BFS, MaxStates: int64(limit), Workers: workers, NewSpace: func() Space { return mk() }}
+			res := mustRun(t, context.Background(), mk(), opts)
+			name := fmt.Sprintf("limit %d, %d workers", limit, workers)
+			if res.Complete || res.States != int64(limit) {
+				t.Errorf("%s: complete %v with %d states", name, res.Complete, res.States)
+			}
+			if res.Transitions != trans || res.Terminal != term {
+				t.Errorf("%s: %d transitions, %d terminal; want %d, %d", name, res.Transitions, res.Terminal, trans, term)
+			}
+			got := map[string]int64{}
+			for _, f := range res.Findings {
+				got[f.Key] = f.Count
+			}
+			if !reflect.DeepEqual(got, count) {
+				t.Errorf("%s: findings %v, want %v", name, got, count)
+			}
+		}
+	}
+}
