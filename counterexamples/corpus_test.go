@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -220,6 +221,15 @@ func TestReplayTampered(t *testing.T) {
 			tr.InitialHash = "0123456789abcdef"
 			return 0
 		}, "state hash"},
+		{"internal action", "late-markers-conservation.trace.json", func(tr *Trace) int {
+			for i, e := range tr.Events {
+				if e.Kind == "internal" {
+					tr.Events[i].Action = 1 << 30
+					return i + 1
+				}
+			}
+			return -1
+		}, "internal 1073741824 at"},
 		{"unknown node", "stop-all-on-marker-channel-states.trace.json", func(tr *Trace) int {
 			tr.Events[0].Node = "z"
 			return 1
@@ -250,6 +260,29 @@ func TestReplayTampered(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestParseRejectsNegativeAction: an internal event's action is an index,
+// never negative.
+func TestParseRejectsNegativeAction(t *testing.T) {
+	tr := readCorpus(t, "late-markers-conservation.trace.json")
+	for i, e := range tr.Events {
+		if e.Kind != "internal" {
+			continue
+		}
+		tr.Events[i].Action = -1
+		b, err := tr.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Parse(b)
+		want := fmt.Sprintf("events[%d].action: must be 0 or more, got -1", i)
+		if err == nil || err.Error() != want {
+			t.Fatalf("parse: %v, want %q", err, want)
+		}
+		return
+	}
+	t.Fatal("the trace has no internal event")
 }
 
 // TestReplaySteps checks that the step callback sees every step, in order,

@@ -241,6 +241,9 @@ func Parse(data []byte) (*Trace, error) {
 		if _, ok := model.ParseEventKind(e.Kind); !ok {
 			return nil, fmt.Errorf("events[%d].kind: unknown kind %q", i, e.Kind)
 		}
+		if e.Action < 0 {
+			return nil, fmt.Errorf("events[%d].action: must be 0 or more, got %d", i, e.Action)
+		}
 		if _, err := strconv.ParseUint(e.Hash, 16, 64); err != nil || len(e.Hash) != 16 {
 			return nil, fmt.Errorf("events[%d].hash: must be 16 hex digits, got %q", i, e.Hash)
 		}

@@ -95,6 +95,7 @@ type segment struct {
 	// candidates with findings (summarize).
 	remarks  []int32
 	tooMany  bool // a state had more than maxSuccessors successors
+	tooBig   bool // the successors took more than the worker's maxBytes
 	depthCut bool // a state was not expanded (depth limit)
 	// limit is how many candidates count: all, or fewer when the state
 	// limit cuts the segment.
@@ -131,9 +132,14 @@ type worker struct {
 	event int32
 	probe bool
 	alone bool // the only worker: emit asks for the table slots for settle
-	k     int  // the worker's index
-	times stageTimes
-	_     [128]byte // keeps other workers' fields off these cache lines
+	// maxBytes is how many bytes of successors a segment may hold: an
+	// eighth of the memory limit, so that a state with very many large
+	// successors stops the search at the limit rather than exhausting
+	// memory before the next look at it.
+	maxBytes int
+	k        int // the worker's index
+	times    stageTimes
+	_        [128]byte // keeps other workers' fields off these cache lines
 }
 
 func (w *worker) init() {
@@ -141,10 +147,14 @@ func (w *worker) init() {
 	w.emit = func(nb []byte, note uint64) {
 		ev := w.event
 		w.event++
-		if w.probe {
-			return
+		if w.probe || ev >= maxSuccessors {
+			return // too many successors: the search stops at this segment
 		}
 		g := w.seg
+		if len(g.buf) > w.maxBytes {
+			g.tooBig = true
+			return // the memory limit: the search stops at this segment
+		}
 		h := w.st.hash(nb)
 		if w.alone {
 			w.st.prefetch(h)
@@ -176,7 +186,7 @@ func (w *worker) init() {
 // generate generates the successors of states [lo, hi) into g.
 func (w *worker) generate(g *segment, lo, hi uint32, probe bool) {
 	g.cands, g.buf, g.findings, g.remarks = g.cands[:0], g.buf[:0], g.findings[:0], g.remarks[:0]
-	g.tooMany, g.depthCut = false, false
+	g.tooMany, g.tooBig, g.depthCut = false, false, false
 	w.seg, w.probe = g, probe
 	for id := lo; id < hi; id++ {
 		w.from, w.event = id, 0
@@ -406,6 +416,10 @@ func (s *search) settleSegment(lv *level, bs *bfsState, g *segment) bool {
 		s.err = tooManySuccessors()
 		return false
 	}
+	if g.tooBig {
+		s.stopped = s.memoryLimitReached()
+		return false
+	}
 	full := g.settle(s.st, s.tree, bs.cur, bs.next, lv.start, lv.end, bs.layered, &bs.room)
 	if full {
 		g.summarize(bs.cur, lv.start, s.opts.Keep) // again, up to the cut
@@ -454,7 +468,10 @@ func (s *search) bfs() {
 		if k > 0 {
 			sp = s.opts.NewSpace()
 		}
-		workers[k] = &worker{space: sp, st: s.st, alone: nw == 1, k: k}
+		workers[k] = &worker{space: sp, st: s.st, alone: nw == 1, k: k, maxBytes: math.MaxInt}
+		if s.opts.MaxMemory > 0 {
+			workers[k].maxBytes = int(s.opts.MaxMemory / 8)
+		}
 		workers[k].init()
 	}
 	crew := newCrew(nw)

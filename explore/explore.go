@@ -301,7 +301,7 @@ func (s *search) check(expanded int64, queue int64, depth int) bool {
 		// garbage collector's pace (the runtime's own limit makes it
 		// collect harder, not stop the heap) and pages the kernel adds.
 		if next > s.opts.MaxMemory-s.opts.MaxMemory/20 {
-			s.stopped = fmt.Sprintf("memory limit (--max-memory %d MB) reached", s.opts.MaxMemory>>20)
+			s.stopped = s.memoryLimitReached()
 			return false
 		}
 	}
@@ -403,6 +403,7 @@ func (s *search) dfs() {
 	done := []bool{false}
 	acyclic := true
 	var state []byte
+	tooBig := false // a state's successors took too much memory
 	stack := []*frame{{id: 0}}
 	expand := func(f *frame) {
 		state = append(state[:0], s.st.get(f.id)...)
@@ -417,14 +418,21 @@ func (s *search) dfs() {
 				return
 			}
 		}
-		n := 0
+		n, size := 0, 0
 		f.succ = []uint32{}
 		s.space.Successors(state, func(nb []byte, note uint64) {
 			ev := n
 			n++
 			s.res.Transitions++
-			if ev >= maxSuccessors && s.err == nil {
+			if ev >= maxSuccessors {
 				s.err = tooManySuccessors()
+				return // the search stops after this state
+			}
+			// As a breadth-first segment: successors that take more than
+			// an eighth of the memory limit stop the search at the limit.
+			if size += len(nb); s.opts.MaxMemory > 0 && int64(size) > s.opts.MaxMemory/8 {
+				tooBig = true
+				return
 			}
 			h := s.st.hash(nb)
 			if s.opts.MaxStates > 0 && int64(s.st.len()) >= s.opts.MaxStates {
@@ -461,6 +469,10 @@ func (s *search) dfs() {
 	expanded := int64(0)
 	expand(stack[0])
 	for len(stack) > 0 && s.err == nil {
+		if tooBig {
+			s.stopped = s.memoryLimitReached()
+			return
+		}
 		expanded++
 		if !s.check(expanded, int64(len(stack)), len(stack)) {
 			break
@@ -494,6 +506,11 @@ func (s *search) dfs() {
 	} else {
 		s.res.ExecutionsNote = "not counted: the state graph has a cycle"
 	}
+}
+
+// memoryLimitReached is why a search stopped at the memory limit.
+func (s *search) memoryLimitReached() string {
+	return fmt.Sprintf("memory limit (--max-memory %d MB) reached", s.opts.MaxMemory>>20)
 }
 
 // memory is what the store and the per-state arrays hold.

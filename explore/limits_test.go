@@ -3,6 +3,7 @@ package explore
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -36,6 +37,52 @@ func TestTooManySuccessors(t *testing.T) {
 		res, err := Run(context.Background(), wide{n: maxSuccessors}, Options{Strategy: st})
 		if err != nil || res.States != maxSuccessors+1 {
 			t.Errorf("%s: %d successors: %v, %d states", st, maxSuccessors, err, res.States)
+		}
+	}
+}
+
+// bulky is a space whose initial state has n successors of size bytes
+// each, all different and terminal.
+type bulky struct{ n, size int }
+
+func (b bulky) Initial(dst []byte) []byte { return append(dst, 0) }
+
+func (b bulky) Successors(state []byte, emit func([]byte, uint64)) {
+	if len(state) != 1 {
+		return
+	}
+	buf := make([]byte, b.size)
+	for i := 0; i < b.n; i++ {
+		binary.LittleEndian.PutUint64(buf, uint64(i))
+		emit(buf, 0)
+	}
+}
+
+func (bulky) Transition([]byte, []byte, uint64, func(Finding)) {}
+func (bulky) Terminal([]byte, func(Finding))                   {}
+
+// TestHugeSuccessors: a state whose successors take more memory than the
+// limit allows stops the search at the memory limit (exit 3 for the
+// command), for both strategies and any number of workers, rather than
+// holding them all (4,000 of 64 kB: 256 MB, against a limit of 64 MB).
+func TestHugeSuccessors(t *testing.T) {
+	sp := bulky{n: 4000, size: 64 << 10}
+	for _, opts := range []Options{
+		{Strategy: BFS, Workers: 1},
+		{Strategy: BFS, Workers: 2, NewSpace: func() Space { return sp }},
+		{Strategy: DFS},
+	} {
+		opts.MaxMemory = 64 << 20
+		res, err := Run(context.Background(), sp, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := fmt.Sprintf("%s, %d workers", opts.Strategy, opts.Workers)
+		if res.Complete || !strings.Contains(res.Stopped, "memory limit (--max-memory 64 MB) reached") {
+			t.Errorf("%s: complete %v, stopped %q; want the memory limit", name, res.Complete, res.Stopped)
+		}
+		if res.States > 4000/8 {
+			t.Errorf("%s: %d states stored, want at most an eighth of the limit's worth", name, res.States)
 		}
 	}
 }

@@ -134,7 +134,7 @@ func (c ChandyLamport) OnInternal(n *Node, a int) {
 // DescribeAction names late-markers' internal actions.
 func (c ChandyLamport) DescribeAction(t *Topology, node, a int) string {
 	s, p := a/MaxNodes, a%MaxNodes
-	if s < len(t.Snapshots) && p < len(t.Out[node]) {
+	if a >= 0 && s < len(t.Snapshots) && p < len(t.Out[node]) {
 		return fmt.Sprintf("send marker(%s) %s", t.Snapshots[s], t.ChannelName(t.Out[node][p]))
 	}
 	return fmt.Sprintf("internal %d at %s", a, t.Nodes[node])

@@ -116,11 +116,24 @@ func cfgErr(field, format string, args ...any) error {
 	return &ConfigError{Field: field, Reason: fmt.Sprintf(format, args...)}
 }
 
+// MaxConfigBytes bounds the size of a configuration file that LoadConfig
+// reads (a file without end, such as /dev/zero, is refused, not read
+// until memory runs out).
+const MaxConfigBytes = 64 << 20
+
 // LoadConfig reads and validates the configuration file at path.
 func LoadConfig(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxConfigBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	if len(data) > MaxConfigBytes {
+		return nil, fmt.Errorf("config %s: larger than %d bytes", path, MaxConfigBytes)
 	}
 	cfg, err := ParseConfig(data)
 	if err != nil {

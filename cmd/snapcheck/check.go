@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -95,8 +97,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if o.store == "fingerprint" && o.strategy != "bfs" {
 		return fail(stderr, "check", fmt.Errorf("--store fingerprint needs --strategy bfs"))
 	}
-	if o.maxMemory < 0 {
-		return fail(stderr, "check", fmt.Errorf("--max-memory must not be negative"))
+	if o.maxMemory < 0 || o.maxMemory > maxMemoryMB {
+		return fail(stderr, "check", fmt.Errorf("--max-memory: must be from 0 to %d (MB), got %d", int64(maxMemoryMB), o.maxMemory))
 	}
 	if o.maxMemory == 0 {
 		o.maxMemory = defaultMaxMemoryMB()
@@ -142,13 +144,11 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return fail(stderr, "check", err)
 	}
-	if err := writeTraces(sys, rep, o.out); err != nil {
-		fmt.Fprintf(stderr, "snapcheck check: %v\n", err)
-		return exitBadInput
-	}
-	if err := writeWitnesses(sys, rep, o.witnessDir); err != nil {
-		fmt.Fprintf(stderr, "snapcheck check: %v\n", err)
-		return exitBadInput
+	// A folder that cannot be written to is bad input (exit 2), found only
+	// now: the report is printed all the same, without the files.
+	werr := writeTraces(sys, rep, o.out)
+	if werr == nil {
+		werr = writeWitnesses(sys, rep, o.witnessDir)
 	}
 	if o.json {
 		enc := json.NewEncoder(stdout)
@@ -159,6 +159,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	} else {
 		printReport(stdout, sys, rep, o.list, o.symmetry)
+	}
+	if werr != nil {
+		return fail(stderr, "check", werr)
 	}
 	return exitCode(rep.Verdict)
 }
@@ -273,7 +276,7 @@ func writeTraces(sys *model.System, rep *properties.Report, dir string) error {
 	for i := range rep.Violations {
 		vs[i] = &rep.Violations[i]
 	}
-	return writeViolationTraces(sys, vs, dir, rep.Config+"-", nil)
+	return writeViolationTraces(sys, vs, dir, safeName(rep.Config)+"-", nil)
 }
 
 // writeViolationTraces writes one trace file per violation into dir, named
@@ -297,7 +300,7 @@ func writeViolationTraces(sys *model.System, vs []*properties.Violation, dir, pr
 			return err
 		}
 		tr.Seed = seed
-		base := safeName(prefix + v.Property)
+		base := prefix + safeName(v.Property)
 		seen[base]++
 		if n := seen[base]; n > 1 {
 			base += fmt.Sprintf("-%d", n)
@@ -311,6 +314,11 @@ func writeViolationTraces(sys *model.System, vs []*properties.Violation, dir, pr
 	return nil
 }
 
+// safeName is s for a file name: letters, digits, '-', '_' and '.' are
+// kept, any other byte becomes '_', and a name longer than maxNameBytes
+// keeps its first bytes and ends with a hash of the whole (so that file
+// names stay within what file systems allow, and long names that differ
+// give different files).
 func safeName(s string) string {
 	b := []byte(s)
 	for i, c := range b {
@@ -318,8 +326,20 @@ func safeName(s string) string {
 			b[i] = '_'
 		}
 	}
+	if len(b) > maxNameBytes {
+		h := fnv.New32a()
+		h.Write([]byte(s))
+		b = fmt.Appendf(b[:maxNameBytes-9], "-%08x", h.Sum32())
+	}
 	return string(b)
 }
+
+// maxMemoryMB is the largest --max-memory: its bytes fit an int64.
+const maxMemoryMB = math.MaxInt64 >> 20
+
+// maxNameBytes bounds each part (configuration name, snapshot id) of a
+// file name that snapcheck makes.
+const maxNameBytes = 64
 
 // defaultMaxMemoryMB is three quarters of the machine's memory, or 0 (no
 // limit) when it cannot be read.

@@ -119,6 +119,18 @@ func TestCheckMissingFile(t *testing.T) {
 	}
 }
 
+// TestCheckEndlessFile: a configuration file without end is refused
+// once it passes the size bound, not read until memory runs out.
+func TestCheckEndlessFile(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	code, stdout, stderr := cli("check", "/dev/zero")
+	if code != exitBadInput || stdout != "" || stderr != "snapcheck check: config /dev/zero: larger than 67108864 bytes\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -136,6 +148,9 @@ func TestUsageErrors(t *testing.T) {
 		{"bad integer", []string{"check", "--max-states", "many", lecture}, `invalid argument "many" for "--max-states"`},
 		{"bad duration", []string{"check", "--time-limit", "soon", lecture}, `invalid argument "soon" for "--time-limit"`},
 		{"negative limit", []string{"check", "--max-depth", "-1", lecture}, "must not be negative"},
+		{"negative memory", []string{"check", "--max-memory", "-1", lecture}, "--max-memory: must be from 0 to 8796093022207 (MB), got -1"},
+		// 2^44 MB would wrap around to 0 bytes (no limit) once made bytes.
+		{"memory beyond int64", []string{"check", "--max-memory", "17592186044416", lecture}, "--max-memory: must be from 0 to 8796093022207 (MB), got 17592186044416"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := cli(tc.args...)

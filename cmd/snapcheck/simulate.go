@@ -87,10 +87,8 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if err != nil {
 		return fail(stderr, "simulate", err)
 	}
-	if err := writeSimTraces(sys, rep, o.out, o.seed); err != nil {
-		fmt.Fprintf(stderr, "snapcheck simulate: %v\n", err)
-		return exitBadInput
-	}
+	// As check: the report is printed even when the folder fails (exit 2).
+	werr := writeSimTraces(sys, rep, o.out, o.seed)
 	if o.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -99,6 +97,9 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		}
 	} else {
 		printSimReport(stdout, sys, rep, o.list)
+	}
+	if werr != nil {
+		return fail(stderr, "simulate", werr)
 	}
 	return exitCode(rep.Verdict)
 }
@@ -161,5 +162,5 @@ func writeSimTraces(sys *model.System, rep *properties.SimReport, dir string, se
 	for i := range rep.Violations {
 		vs[i] = &rep.Violations[i].Violation
 	}
-	return writeViolationTraces(sys, vs, dir, rep.Config+"-sim-", &seed)
+	return writeViolationTraces(sys, vs, dir, safeName(rep.Config)+"-sim-", &seed)
 }

@@ -45,7 +45,9 @@ func printWitnessCounts(w io.Writer, s properties.Snapshot) {
 // writeWitnesses writes into dir (when not empty), for each distinct
 // recorded snapshot, the first kept execution that records it correctly,
 // as a trace of kind "witness" named <config>-<snapshot>-<NNN>.trace.json,
-// NNN numbering the distinct values of that snapshot in report order. A
+// NNN numbering the distinct values of that snapshot in report order (of
+// the snapshots whose ids give the same name, when ids differ only in
+// characters that file names do not keep: see safeName). A
 // value that no kept execution records correctly (a violation of the
 // broken variants) gets no witness: its counterexample is in --out.
 func writeWitnesses(sys *model.System, rep *properties.Report, dir string) error {
@@ -63,7 +65,6 @@ func writeWitnesses(sys *model.System, rep *properties.Report, dir string) error
 	seen := map[string]int{}
 	for i := range rep.Snapshots {
 		sn := &rep.Snapshots[i]
-		seen[sn.ID]++
 		evs, err := correctExecution(sys, sn)
 		if err != nil {
 			return err
@@ -78,7 +79,11 @@ func writeWitnesses(sys *model.System, rep *properties.Report, dir string) error
 		tr.Snapshot = sn.ID
 		v := sn.SnapshotValue
 		tr.Recorded = &v
-		path := filepath.Join(dir, fmt.Sprintf("%s-%s-%03d.trace.json", safeName(name), safeName(sn.ID), seen[sn.ID]))
+		// Ids that differ may make the same name ("s 1", "s_1"): they
+		// share the numbering.
+		stem := safeName(name) + "-" + safeName(sn.ID)
+		seen[stem]++
+		path := filepath.Join(dir, fmt.Sprintf("%s-%03d.trace.json", stem, seen[stem]))
 		if err := tr.WriteFile(path); err != nil {
 			return fmt.Errorf("--witnesses: %w", err)
 		}

@@ -93,3 +93,112 @@ func TestCheckWitnessSampleBad(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 2 naming --witness-sample", code, errs)
 	}
 }
+
+// TestCheckFileNames: snapshot ids that give the same file name ("s 1",
+// "s_1") get witness files of their own, and a configuration name longer
+// than file names allow still gets its traces written, under a shortened
+// name; different long names give different files.
+func TestCheckFileNames(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, cfg string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	collide := write("collide.json", `{"name": "collide", "nodes": [{"id": "a", "balance": 2}, {"id": "b", "balance": 0}],
+		"workload": {"script": {"a": [{"to": "b", "amount": 1}]}},
+		"snapshots": [{"id": "s 1", "initiators": ["a"]}, {"id": "s_1", "initiators": ["b"]}]}`)
+	wdir := filepath.Join(dir, "w")
+	code, out, errs := cli("check", "--quiet", "--json", "--witnesses", wdir, "--out", t.TempDir(), collide)
+	if code != exitOK {
+		t.Fatalf("check: exit %d\n%s%s", code, out, errs)
+	}
+	var rep properties.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	paths := map[string]bool{}
+	for _, sn := range rep.Snapshots {
+		if sn.WitnessTrace == "" || paths[sn.WitnessTrace] {
+			t.Errorf("snapshot %s: witness trace %q (empty or another's)", sn.ID, sn.WitnessTrace)
+		}
+		paths[sn.WitnessTrace] = true
+		tr, err := counterexamples.ReadFile(sn.WitnessTrace)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr.Snapshot != sn.ID {
+			t.Errorf("%s holds a witness of %q, want %q", sn.WitnessTrace, tr.Snapshot, sn.ID)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(wdir, "*.trace.json"))
+	if len(files) != len(rep.Snapshots) || len(files) < 2 {
+		t.Errorf("%d witness files for %d snapshots", len(files), len(rep.Snapshots))
+	}
+
+	broken, err := os.ReadFile("../../examples/broken/late-markers.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg map[string]any
+	if err := json.Unmarshal(broken, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	traces := map[string]bool{}
+	for _, end := range []string{"a", "b"} {
+		cfg["name"] = strings.Repeat("x", 300) + end
+		b, _ := json.Marshal(cfg)
+		p := write("long"+end+".json", string(b))
+		tdir := filepath.Join(dir, "traces")
+		code, out, errs := cli("check", "--quiet", "--json", "--out", tdir, p)
+		if code != exitViolation {
+			t.Fatalf("check with a long name: exit %d\n%s%s", code, out, errs)
+		}
+		var rep properties.Report
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range rep.Violations {
+			if len(filepath.Base(v.Trace)) > 255 || traces[v.Trace] {
+				t.Errorf("trace %q: too long, or written twice", v.Trace)
+			}
+			traces[v.Trace] = true
+			if code, _, errs := cli("replay", v.Trace); code != exitViolation {
+				t.Errorf("replay %s: exit %d\n%s", v.Trace, code, errs)
+			}
+		}
+	}
+	if len(traces) < 2 {
+		t.Errorf("%d traces from two violated banks", len(traces))
+	}
+}
+
+// TestUnwritableFolders: a folder for traces that cannot be made is bad
+// input (exit 2, one message naming the flag), and the report of the
+// finished run is printed all the same.
+func TestUnwritableFolders(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(file, "sub")
+	for _, args := range [][]string{
+		{"check", "--quiet", "--out", bad, "../../examples/broken/late-markers.json"},
+		{"check", "--quiet", "--witnesses", bad, "--out", t.TempDir(), "../../examples/two-nodes.json"},
+		{"simulate", "--runs", "50", "--out", bad, "../../examples/broken/late-markers.json"},
+	} {
+		code, out, errs := cli(args...)
+		flag := args[len(args)-3]
+		if args[2] == "--witnesses" {
+			flag = "--witnesses"
+		}
+		if code != exitBadInput || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, flag) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and one line naming %s", args, code, errs, flag)
+		}
+		if !strings.Contains(out, "Verdict: ") {
+			t.Errorf("%v: no report printed:\n%s", args, out)
+		}
+	}
+}
