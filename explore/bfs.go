@@ -95,7 +95,6 @@ type segment struct {
 	// candidates with findings (summarize).
 	remarks  []int32
 	tooMany  bool // a state had more than maxSuccessors successors
-	tooBig   bool // the successors took more than the worker's maxBytes
 	depthCut bool // a state was not expanded (depth limit)
 	// limit is how many candidates count: all, or fewer when the state
 	// limit cuts the segment.
@@ -147,14 +146,10 @@ func (w *worker) init() {
 	w.emit = func(nb []byte, note uint64) {
 		ev := w.event
 		w.event++
-		if w.probe || ev >= maxSuccessors {
-			return // too many successors: the search stops at this segment
+		if w.probe || ev >= maxSuccessors || len(w.seg.buf) > w.maxBytes { // (see settleSegment)
+			return
 		}
 		g := w.seg
-		if len(g.buf) > w.maxBytes {
-			g.tooBig = true
-			return // the memory limit: the search stops at this segment
-		}
 		h := w.st.hash(nb)
 		if w.alone {
 			w.st.prefetch(h)
@@ -186,7 +181,7 @@ func (w *worker) init() {
 // generate generates the successors of states [lo, hi) into g.
 func (w *worker) generate(g *segment, lo, hi uint32, probe bool) {
 	g.cands, g.buf, g.findings, g.remarks = g.cands[:0], g.buf[:0], g.findings[:0], g.remarks[:0]
-	g.tooMany, g.tooBig, g.depthCut = false, false, false
+	g.tooMany, g.depthCut = false, false
 	w.seg, w.probe = g, probe
 	for id := lo; id < hi; id++ {
 		w.from, w.event = id, 0
@@ -416,7 +411,9 @@ func (s *search) settleSegment(lv *level, bs *bfsState, g *segment) bool {
 		s.err = tooManySuccessors()
 		return false
 	}
-	if g.tooBig {
+	// A segment whose successors passed maxBytes holds only part of them
+	// (emit stops adding them, as it does beyond maxSuccessors).
+	if s.opts.MaxMemory > 0 && len(g.buf) > int(s.opts.MaxMemory/8) {
 		s.stopped = s.memoryLimitReached()
 		return false
 	}

@@ -14,9 +14,9 @@ mkdir -p bin
 test_bin="$root/bin/properties.test"
 raw="$root/bin/bench.txt"
 
-# The profile go build uses for bin/snapcheck (make pgo), so that the
-# figures are the binary's.
-"$GO" test -c -pgo="$root/cmd/snapcheck/default.pgo" -o "$test_bin" ./properties
+# The profile go build uses for bin/snapcheck (make pgo), and the
+# Makefile's link flags, so that the figures are the binary's.
+"$GO" test -c -pgo="$root/cmd/snapcheck/default.pgo" -ldflags="${LDFLAGS:--funcalign=64}" -o "$test_bin" ./properties
 
 if [ "$#" -eq 0 ]; then
 	set --

@@ -30,7 +30,7 @@ if [ "$(nproc)" -lt 2 ]; then
 	exit 0
 fi
 mkdir -p bin
-"$GO" build -o bin/snapcheck ./cmd/snapcheck
+"$GO" build -ldflags="${LDFLAGS:--funcalign=64}" -o bin/snapcheck ./cmd/snapcheck
 "$GO" test -c -o bin/explore.test ./explore
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/scaling.XXXXXX")
