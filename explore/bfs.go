@@ -131,10 +131,8 @@ type worker struct {
 	event int32
 	probe bool
 	alone bool // the only worker: emit asks for the table slots for settle
-	// maxBytes is how many bytes of successors a segment may hold: an
-	// eighth of the memory limit, so that a state with very many large
-	// successors stops the search at the limit rather than exhausting
-	// memory before the next look at it.
+	// maxBytes is how many bytes of successors a segment may hold
+	// (successorBytes).
 	maxBytes int
 	k        int // the worker's index
 	times    stageTimes
@@ -413,7 +411,7 @@ func (s *search) settleSegment(lv *level, bs *bfsState, g *segment) bool {
 	}
 	// A segment whose successors passed maxBytes holds only part of them
 	// (emit stops adding them, as it does beyond maxSuccessors).
-	if s.opts.MaxMemory > 0 && len(g.buf) > int(s.opts.MaxMemory/8) {
+	if len(g.buf) > s.successorBytes() {
 		s.stopped = s.memoryLimitReached()
 		return false
 	}
@@ -465,10 +463,7 @@ func (s *search) bfs() {
 		if k > 0 {
 			sp = s.opts.NewSpace()
 		}
-		workers[k] = &worker{space: sp, st: s.st, alone: nw == 1, k: k, maxBytes: math.MaxInt}
-		if s.opts.MaxMemory > 0 {
-			workers[k].maxBytes = int(s.opts.MaxMemory / 8)
-		}
+		workers[k] = &worker{space: sp, st: s.st, alone: nw == 1, k: k, maxBytes: s.successorBytes()}
 		workers[k].init()
 	}
 	crew := newCrew(nw)

@@ -428,9 +428,7 @@ func (s *search) dfs() {
 				s.err = tooManySuccessors()
 				return // the search stops after this state
 			}
-			// As a breadth-first segment: successors that take more than
-			// an eighth of the memory limit stop the search at the limit.
-			if size += len(nb); s.opts.MaxMemory > 0 && int64(size) > s.opts.MaxMemory/8 {
+			if size += len(nb); size > s.successorBytes() {
 				tooBig = true
 				return
 			}
@@ -506,6 +504,17 @@ func (s *search) dfs() {
 	} else {
 		s.res.ExecutionsNote = "not counted: the state graph has a cycle"
 	}
+}
+
+// successorBytes bounds the bytes of successors that one state (depth
+// first) or one segment (breadth first) may emit: an eighth of the memory
+// limit, so that a state with very many large successors stops the search
+// at the limit rather than exhausting memory before the next look at it.
+func (s *search) successorBytes() int {
+	if s.opts.MaxMemory <= 0 {
+		return math.MaxInt
+	}
+	return int(s.opts.MaxMemory / 8)
 }
 
 // memoryLimitReached is why a search stopped at the memory limit.
