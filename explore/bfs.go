@@ -78,7 +78,7 @@ const (
 // remark about a state).
 type candidate struct {
 	from  uint32
-	event int32 // -1: the state has no successor; -2: not expanded (depth limit)
+	event int32 // -1: the state has no successor
 	off   int32
 	n     int32 // the successor is buf[off:off+n] of the segment
 	hash  uint64
@@ -95,7 +95,7 @@ type segment struct {
 	// candidates with findings (summarize).
 	remarks  []int32
 	tooMany  bool // a state had more than maxSuccessors successors
-	depthCut bool // a state was not expanded (depth limit)
+	depthCut bool // settle left a new state out (depth limit)
 	// limit is how many candidates count: all, or fewer when the state
 	// limit cuts the segment.
 	limit int
@@ -129,7 +129,6 @@ type worker struct {
 	state []byte
 	from  uint32
 	event int32
-	probe bool
 	alone bool // the only worker: emit asks for the table slots for settle
 	// maxBytes is how many bytes of successors a segment may hold
 	// (successorBytes).
@@ -144,7 +143,7 @@ func (w *worker) init() {
 	w.emit = func(nb []byte, note uint64) {
 		ev := w.event
 		w.event++
-		if w.probe || ev >= maxSuccessors || len(w.seg.buf) > w.maxBytes { // (see settleSegment)
+		if ev >= maxSuccessors || len(w.seg.buf) > w.maxBytes { // (see settleSegment)
 			return
 		}
 		g := w.seg
@@ -177,10 +176,10 @@ func (w *worker) init() {
 }
 
 // generate generates the successors of states [lo, hi) into g.
-func (w *worker) generate(g *segment, lo, hi uint32, probe bool) {
+func (w *worker) generate(g *segment, lo, hi uint32) {
 	g.cands, g.buf, g.findings, g.remarks = g.cands[:0], g.buf[:0], g.findings[:0], g.remarks[:0]
-	g.tooMany, g.depthCut = false, false
-	w.seg, w.probe = g, probe
+	g.tooMany = false
+	w.seg = g
 	for id := lo; id < hi; id++ {
 		w.from, w.event = id, 0
 		w.state = w.view.get(id)
@@ -192,9 +191,6 @@ func (w *worker) generate(g *segment, lo, hi uint32, probe bool) {
 			c.f1 = int32(len(g.findings))
 			g.remarks = append(g.remarks, int32(len(g.cands)))
 			g.cands = append(g.cands, c)
-		case probe:
-			g.cands = append(g.cands, candidate{from: id, event: -2})
-			g.depthCut = true
 		case w.event > maxSuccessors:
 			g.tooMany = true
 		}
@@ -215,12 +211,15 @@ func (g *segment) touch(st stateStore) {
 // settle looks each of g's successors up in the store and stores it at
 // once when it is new (so that a later occurrence finds it), and counts
 // the paths along each transition: new states get ids in candidate order.
+// At the depth limit (probe) a new state is left out and marks the
+// segment depthCut, so that a search whose last level leads only to
+// states it holds is complete.
 // room is how many more states the state limit allows (at least one: the
 // search stops before a level or a check when none is left); when it runs
 // out, g's limit cuts it after the candidate that took the last one, and
 // settle reports that the search must stop.
-func (g *segment) settle(st stateStore, t tree, cur, next *counts, levelStart, levelEnd uint32, layered bool, room *int64) (full bool) {
-	g.transitions, g.unlayered = 0, false
+func (g *segment) settle(st stateStore, t tree, cur, next *counts, levelStart, levelEnd uint32, layered, probe bool, room *int64) (full bool) {
+	g.transitions, g.unlayered, g.depthCut = 0, false, false
 	if !g.touched {
 		g.touch(st)
 	}
@@ -231,6 +230,10 @@ func (g *segment) settle(st stateStore, t tree, cur, next *counts, levelStart, l
 		}
 		b := g.bytesOf(c)
 		id, found := st.lookup(b, c.hash)
+		if !found && probe {
+			g.depthCut = true
+			continue
+		}
 		if !found {
 			var at uint64
 			id, at = st.reserve(1, st.footprint(len(b)))
@@ -305,7 +308,7 @@ type level struct {
 	start, end uint32 // the level's states
 	depth      int
 	nseg       int64
-	probe      bool         // the depth limit: states are probed, not expanded
+	probe      bool         // the depth limit: the level's successors are not stored (settle)
 	window     []*segment   // segment q is generated into window[q%len(window)]
 	next       atomic.Int64 // the next segment to generate
 	settled    atomic.Int64 // segments settled
@@ -345,7 +348,7 @@ func (s *search) work(w *worker, lv *level, bs *bfsState) {
 		g := lv.window[q%window]
 		lo := lv.start + uint32(q)*segmentStates
 		t0 := clock()
-		w.generate(g, lo, min(lo+segmentStates, lv.end), lv.probe)
+		w.generate(g, lo, min(lo+segmentStates, lv.end))
 		g.summarize(bs.cur, lv.start, s.opts.Keep)
 		g.origin = w.k
 		w.times.generated(t0)
@@ -415,7 +418,7 @@ func (s *search) settleSegment(lv *level, bs *bfsState, g *segment) bool {
 		s.stopped = s.memoryLimitReached()
 		return false
 	}
-	full := g.settle(s.st, s.tree, bs.cur, bs.next, lv.start, lv.end, bs.layered, &bs.room)
+	full := g.settle(s.st, s.tree, bs.cur, bs.next, lv.start, lv.end, bs.layered, lv.probe, &bs.room)
 	if full {
 		g.summarize(bs.cur, lv.start, s.opts.Keep) // again, up to the cut
 	}

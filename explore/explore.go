@@ -55,7 +55,7 @@ func (s Strategy) String() string {
 type Options struct {
 	Strategy  Strategy
 	MaxStates int64         // stop after storing this many states (0: no limit)
-	MaxDepth  int           // do not expand states at this depth (0: no limit)
+	MaxDepth  int           // store no state deeper than this many events (0: no limit)
 	TimeLimit time.Duration // stop after this long (0: no limit)
 	Keep      int           // occurrences kept per finding (0 means 1)
 	// StopOnViolation stops the search at the first violation.
@@ -408,9 +408,18 @@ func (s *search) dfs() {
 	expand := func(f *frame) {
 		state = append(state[:0], s.st.get(f.id)...)
 		if s.opts.MaxDepth > 0 && f.depth >= s.opts.MaxDepth {
-			n := 0
-			s.space.Successors(state, func([]byte, uint64) { n++ })
-			if n > 0 {
+			// At the depth limit a state is expanded only when all its
+			// successors are stored already (as a breadth-first search
+			// leaves out new states at the limit): so a search whose
+			// deepest states lead only to states it holds is complete.
+			cut := false
+			s.space.Successors(state, func(nb []byte, _ uint64) {
+				if !cut {
+					_, found := s.st.lookup(nb, s.st.hash(nb))
+					cut = !found
+				}
+			})
+			if cut {
 				if s.stopped == "" {
 					s.stopped = fmt.Sprintf("depth limit (--max-depth %d) reached", s.opts.MaxDepth)
 				}

@@ -897,3 +897,43 @@ func TestStateLimitCut(t *testing.T) {
 		}
 	}
 }
+
+// TestDepthLimitExact: a depth limit at the graph's depth leaves nothing
+// out, so the search is complete and finds what an unlimited one does
+// (for both strategies, any number of workers, both stores); a limit one
+// less is reached.
+func TestDepthLimitExact(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		g    func() *graph
+		// A depth-first search's depth is its discovery path's: the
+		// breadth-first depth suffices when every path to a state has the
+		// same length, else no limit below the number of states is sure to.
+		sameLengths bool
+	}{
+		{"grid 4x6", func() *graph { return withFindings(grid(4, 6)) }, true},
+		{"non-layered", func() *graph {
+			return withFindings(adjacency([][]int{{1, 2, 5}, {2, 3}, {3, 4}, {4}, {}, {4}}))
+		}, false},
+		// 2 → 0 leads back to a state held: 2 at the limit is expanded.
+		{"cycle", func() *graph { return withFindings(adjacency([][]int{{1}, {2, 3}, {0}, {}})) }, true},
+		{"random", randomGraph(3, 200, true), false},
+	} {
+		ref := referenceOf(tc.g())
+		for name, opts := range strategies(tc.g) {
+			opts.MaxDepth = ref.depth
+			if opts.Strategy == DFS && !tc.sameLengths {
+				opts.MaxDepth = int(ref.states)
+			}
+			g := tc.g()
+			checkAgainst(t, fmt.Sprintf("%s %s depth %d", tc.name, name, opts.MaxDepth), g, mustRun(t, context.Background(), g, opts), ref, opts)
+			if opts.Strategy == BFS && ref.depth > 0 {
+				opts.MaxDepth = ref.depth - 1
+				res := mustRun(t, context.Background(), tc.g(), opts)
+				if res.Complete || !strings.Contains(res.Stopped, "depth limit") {
+					t.Errorf("%s %s depth %d: complete %v, stopped %q; want the depth limit", tc.name, name, opts.MaxDepth, res.Complete, res.Stopped)
+				}
+			}
+		}
+	}
+}

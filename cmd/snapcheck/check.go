@@ -56,7 +56,7 @@ func checkFlags() (*pflag.FlagSet, *checkOptions) {
 	fs.BoolVar(&o.json, "json", false, "print one JSON report (SPEC §4.1) on stdout instead of text")
 	fs.StringVar(&o.strategy, "strategy", "bfs", "search order: bfs (shortest counterexamples) or dfs")
 	fs.Int64Var(&o.maxStates, "max-states", 0, "stop after storing this many states (0: no limit); exit 3")
-	fs.IntVar(&o.maxDepth, "max-depth", 0, "do not expand states this many events deep (0: no limit); exit 3 if it cut anything")
+	fs.IntVar(&o.maxDepth, "max-depth", 0, "store no state more than this many events deep (0: no limit; the events of the deepest states are still checked); exit 3 if it left any state out")
 	fs.DurationVar(&o.timeLimit, "time-limit", 0, "stop after this long, e.g. 30s or 5m (0: no limit); exit 3")
 	fs.BoolVar(&o.allViolations, "all-violations", false, "keep every distinct violation, not only the first of each property")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines on stderr")
