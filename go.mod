@@ -3,7 +3,7 @@ module github.com/snapcheck/snapcheck
 go 1.26.8
 
 require (
-	github.com/dominikbraun/graph v0.23.0 // indirect
-	github.com/spf13/pflag v1.1.0 // indirect
-	pgregory.net/rapid v1.3.0 // indirect
+	github.com/dominikbraun/graph v0.23.0
+	github.com/spf13/pflag v1.1.0
+	pgregory.net/rapid v1.3.0
 )

@@ -14,6 +14,7 @@ type DivergenceError struct {
 	Reason string
 }
 
+// Error says at which step the replay diverged, and why.
 func (e *DivergenceError) Error() string {
 	if e.Step == 0 {
 		return "initial state: " + e.Reason

@@ -43,6 +43,7 @@ const (
 	DFS                 // depth-first
 )
 
+// String is the strategy's name on the command line (bfs, dfs).
 func (s Strategy) String() string {
 	if s == DFS {
 		return "dfs"
@@ -77,8 +78,9 @@ type Options struct {
 	// temporary file (os.CreateTemp, removed when Run returns).
 	Fingerprints bool
 	// MaxMemory stops the search (incomplete) when the process's memory
-	// (what the Go runtime holds from the system), or the store and the
-	// search's own arrays would hold more than this many bytes (0: no limit).
+	// (what the Go runtime holds from the system, or its resident memory),
+	// or the store and the search's own arrays, would hold more than this
+	// many bytes (0: no limit).
 	MaxMemory int64
 }
 

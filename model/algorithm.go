@@ -106,6 +106,7 @@ type ContractError struct {
 	Reason    string
 }
 
+// Error names the algorithm and the rule of the contract it broke.
 func (e *ContractError) Error() string {
 	return fmt.Sprintf("algorithm %s breaks the model's contract: %s", e.Algorithm, e.Reason)
 }

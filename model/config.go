@@ -105,6 +105,7 @@ type ConfigError struct {
 	Reason string
 }
 
+// Error is the field at fault, then the reason.
 func (e *ConfigError) Error() string {
 	if e.Field == "" {
 		return e.Reason

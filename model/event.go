@@ -21,6 +21,7 @@ const (
 
 var kindNames = [...]string{"send", "recv", "initiate", "internal"}
 
+// String is the kind's name in traces.
 func (k EventKind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]

@@ -23,6 +23,7 @@ const (
 
 var edgeKindNames = [...]string{"process", "transfer", "marker"}
 
+// String is the kind's name.
 func (k EdgeKind) String() string {
 	if int(k) < len(edgeKindNames) {
 		return edgeKindNames[k]

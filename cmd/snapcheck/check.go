@@ -62,7 +62,7 @@ func checkFlags() (*pflag.FlagSet, *checkOptions) {
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines on stderr")
 	fs.IntVar(&o.workers, "workers", 0, "goroutines expanding states (breadth-first search); 0 means one per CPU; results, and the store, are identical for every number")
 	fs.StringVar(&o.store, "store", "exact", "visited-state store: exact (whole states, no merging ever) or fingerprint (64-bit fingerprints, less memory, reports its collision probability, writes parents to a temporary file; breadth-first only, and it cannot count executions when paths of different lengths meet)")
-	fs.Int64Var(&o.maxMemory, "max-memory", 0, "stop (exit 3) when the search would hold more than this many MB; 0 means 3/4 of this machine's memory")
+	fs.Int64Var(&o.maxMemory, "max-memory", 0, "stop (exit 3) when the search would hold more than this many MB (of 2^20 bytes); 0 means 3/4 of this machine's memory")
 	fs.IntVar(&o.list, "list", 100, "distinct snapshots to list in the text report (-1: all)")
 	fs.BoolVar(&o.por, "por", false, "partial-order reduction: the same verdicts and distinct snapshots from fewer states (figures are the reduced graph's; counterexamples are the shortest in it, not always overall)")
 	fs.BoolVar(&o.symmetry, "symmetry", false, "symmetry reduction: keep one state per orbit of the renamings of nodes that map the bank to itself (equal balances and roles, symmetric channels); the same verdicts and distinct snapshots from fewer states (figures are the reduced graph's)")

@@ -1,4 +1,3 @@
-// Command snapcheck is a model checker for distributed snapshot algorithms.
 package main
 
 import (

@@ -22,7 +22,7 @@ type witnessOpts struct {
 
 func witnessFlags(fs *pflag.FlagSet, o *witnessOpts) {
 	fs.IntVar(&o.witnessSample, "witness-sample", 3, "per distinct snapshot, check this many executions that record it constructively (reordering witness, actual or only feasible)")
-	fs.StringVar(&o.witnessDir, "witnesses", "", "write, for each distinct recorded snapshot, one execution that records it as a witness trace file into this folder")
+	fs.StringVar(&o.witnessDir, "witnesses", "", "write, for each distinct recorded snapshot that some kept execution records correctly, one such execution as a witness trace file into this folder")
 }
 
 // printWitnessCounts prints, under a snapshot, how many of the executions

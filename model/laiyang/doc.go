@@ -1,7 +1,8 @@
 // Package laiyang is the Lai–Yang snapshot algorithm for non-FIFO channels
 // (SPEC §1.5), and a deliberately broken variant of it. It is written
 // against model's public Algorithm interface only, exactly as a user
-// outside this module could write it, and imports only model.
+// outside this module could write it, and imports only model and the
+// standard library.
 //
 // Colours. Every node is white for snapshot s until it records s, and red
 // from then on. Every transfer carries its sender's colour in its tag: bit

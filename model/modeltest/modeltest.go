@@ -314,6 +314,7 @@ type Size struct {
 	Nodes, Channels, Snapshots, Initiators, Money, InFlight, Sends int
 }
 
+// String describes the size: nodes, channels, snapshots, money, messages.
 func (s Size) String() string {
 	return fmt.Sprintf("%d nodes, %d channels, %d snapshot(s) with %d initiator(s), $%d, %d in flight, %d send(s)",
 		s.Nodes, s.Channels, s.Snapshots, s.Initiators, s.Money, s.InFlight, s.Sends)
