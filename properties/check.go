@@ -265,8 +265,10 @@ type Report struct {
 	ElapsedSeconds  float64     `json:"elapsed_seconds"`
 	StatesPerSecond float64     `json:"states_per_second"`
 	StoreBytes      int64       `json:"store_bytes"`
-	Workers         int         `json:"workers"`
-	Store           string      `json:"store"`
+	// Workers is how many goroutines searched: --workers, or one for a
+	// depth-first search, which is sequential.
+	Workers int    `json:"workers"`
+	Store   string `json:"store"`
 	// CollisionProbability is, for the fingerprint store, the estimated
 	// probability that two different states were merged.
 	CollisionProbability float64 `json:"collision_probability,omitempty"`
@@ -305,6 +307,9 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 		Workers:              max(eo.Workers, 1),
 		Store:                storeName(eo.Fingerprints),
 		CollisionProbability: res.CollisionProbability,
+	}
+	if eo.Strategy == explore.DFS {
+		rep.Workers = 1
 	}
 	if s := res.Elapsed.Seconds(); s > 0 {
 		rep.StatesPerSecond = float64(res.States) / s

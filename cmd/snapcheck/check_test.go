@@ -687,3 +687,26 @@ func TestCheckSymmetry(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckWorkersReported: the report gives the workers that searched:
+// --workers breadth-first, one depth-first (a sequential search).
+func TestCheckWorkersReported(t *testing.T) {
+	for _, tc := range []struct {
+		strategy string
+		want     int
+	}{{"bfs", 2}, {"dfs", 1}} {
+		code, out, errs := cli("check", "--quiet", "--json", "--workers", "2", "--strategy", tc.strategy, lecture)
+		if code != exitOK {
+			t.Fatalf("exit %d\n%s", code, errs)
+		}
+		var rep struct {
+			Workers int `json:"workers"`
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if rep.Workers != tc.want {
+			t.Errorf("%s --workers 2: report says %d workers, want %d", tc.strategy, rep.Workers, tc.want)
+		}
+	}
+}
