@@ -3,8 +3,8 @@ package counterexamples
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
+	"unicode"
 )
 
 // WriteDOT renders the replayed trace as a Graphviz digraph: one cluster
@@ -21,7 +21,7 @@ func WriteDOT(w io.Writer, tr *Trace, o *Outcome) error {
 	cols := cutColours()
 	label := headline(tr, o)
 	if tr.Kind == KindCounterexample {
-		label += "\\nViolation of " + tr.Property + ": " + tr.Message
+		label += "\nViolation of " + tr.Property + ": " + tr.Message
 	}
 	ew.printf("digraph trace {\n")
 	ew.printf("  rankdir=LR;\n  newrank=true;\n  labelloc=t;\n  label=%s;\n", dotQuote(label))
@@ -46,15 +46,15 @@ func WriteDOT(w io.Writer, tr *Trace, o *Outcome) error {
 				}
 				places = append(places, pl+" "+sid)
 				if x.RecordAt[s][i] == k {
-					lbl += "\\nrecords " + sid
+					lbl += "\nrecords " + sid
 					attrs = fmt.Sprintf(", style=\"rounded,filled\", fillcolor=%s, color=%s, penwidth=2", dotQuote(cols[s%len(cols)]+"60"), dotQuote(cols[s%len(cols)]))
 				}
 				if x.CompleteAt[s] == k {
-					lbl += "\\ncompletes " + sid
+					lbl += "\ncompletes " + sid
 				}
 			}
 			if len(places) > 0 {
-				lbl += "\\n" + strings.Join(places, ", ")
+				lbl += "\n" + strings.Join(places, ", ")
 			}
 			ew.printf("    e%d [label=%s%s];\n", k+1, dotQuote(lbl), attrs)
 			ew.printf("    %s -> e%d [color=gray, weight=10];\n", prev, k+1)
@@ -91,9 +91,25 @@ func WriteDOT(w io.Writer, tr *Trace, o *Outcome) error {
 	return ew.err
 }
 
-// dotQuote quotes s as a DOT string; "\n" sequences already in s stay
-// line breaks.
+// dotQuote quotes s as a DOT string: a backslash and a quote are escaped,
+// a newline becomes a line break (\n), another control character a space;
+// the rest, Unicode included, stays as it is (DOT reads UTF-8).
 func dotQuote(s string) string {
-	q := strconv.Quote(s)
-	return strings.ReplaceAll(q, `\\n`, `\n`)
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '\\' || r == '"':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }

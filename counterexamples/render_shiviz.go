@@ -23,14 +23,22 @@ const ShiVizRegex = `(?<event>.*)\n(?<host>\S*) (?<clock>{.*})`
 // events, and a receive (of a transfer or a marker) first takes the
 // component-wise maximum with the clock of the event that sent the
 // message. Messages in flight initially have no send event and merge
-// nothing. Node ids are made safe as host names (white space becomes _).
+// nothing. Node ids are made safe as host names (white space becomes _;
+// a name another node took already gets _2, _3, ...), and an event's line
+// stays one line (control characters become spaces).
 func WriteShiViz(w io.Writer, tr *Trace, o *Outcome) error {
 	ew := &errWriter{w: w}
 	x := o.Execution
 	t := &o.System.Topo
 	hosts := make([]string, len(t.Nodes))
+	taken := map[string]bool{}
 	for i, id := range t.Nodes {
-		hosts[i] = ShiVizHost(id)
+		h := ShiVizHost(id)
+		for k := 2; taken[h]; k++ {
+			h = ShiVizHost(id) + "_" + strconv.Itoa(k)
+		}
+		taken[h] = true
+		hosts[i] = h
 	}
 	clocks := VectorClocks(x)
 	for k, e := range x.Events {
@@ -52,7 +60,7 @@ func WriteShiViz(w io.Writer, tr *Trace, o *Outcome) error {
 			b.WriteString(strconv.Itoa(c))
 		}
 		b.WriteByte('}')
-		ew.printf("%d: %s\n%s %s\n", k+1, x.Sys.Describe(e), hosts[e.Node], b.String())
+		ew.printf("%d: %s\n%s %s\n", k+1, oneLine(x.Sys.Describe(e)), hosts[e.Node], b.String())
 	}
 	return ew.err
 }
@@ -92,4 +100,15 @@ func VectorClocks(x *properties.Execution) [][]int {
 		clocks[k] = append([]int(nil), c...)
 	}
 	return clocks
+}
+
+// oneLine replaces the control characters of s (line breaks among them)
+// by spaces.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/snapcheck/snapcheck/model"
 	"github.com/snapcheck/snapcheck/model/algorithms"
@@ -141,8 +142,22 @@ func (tr *Trace) WriteFile(path string) error {
 }
 
 // WriteFileAtomic writes data to path through a temporary file and a rename,
-// so that readers see the old file or the whole new one.
+// so that readers see the old file or the whole new one. A symbolic link
+// is followed (the file it names is replaced, not the link), and a path
+// that is not a regular file (a device such as /dev/stdout, a named pipe)
+// is written to directly. A new file gets the permissions the process's
+// umask gives (0644 when it cannot be read); a file replaced keeps its own.
 func WriteFileAtomic(path string, data []byte) error {
+	perm := 0o666 &^ umask()
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	if fi, err := os.Stat(path); err == nil {
+		if !fi.Mode().IsRegular() {
+			return writeDirect(path, data)
+		}
+		perm = fi.Mode().Perm()
+	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -150,9 +165,10 @@ func WriteFileAtomic(path string, data []byte) error {
 	}
 	tmp := f.Name()
 	_, werr := f.Write(data)
+	merr := f.Chmod(perm)
 	serr := f.Sync()
 	cerr := f.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
+	if err := errors.Join(werr, merr, serr, cerr); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -161,6 +177,36 @@ func WriteFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// writeDirect writes data to path, which exists and is not a regular file.
+func writeDirect(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	_, werr := f.Write(data)
+	if err := errors.Join(werr, f.Close()); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// umask is the process's file mode creation mask, from /proc/self/status
+// (Linux), or 022 when it cannot be read (reading it with syscall.Umask
+// would change it for a moment, for every goroutine).
+func umask() os.FileMode {
+	b, err := os.ReadFile("/proc/self/status")
+	if err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "Umask:"); ok {
+				if m, err := strconv.ParseUint(strings.TrimSpace(v), 8, 32); err == nil {
+					return os.FileMode(m) & os.ModePerm
+				}
+			}
+		}
+	}
+	return 0o022
 }
 
 // MaxTraceBytes bounds the size of a trace file that Read accepts.
