@@ -118,8 +118,12 @@ func printSimReport(w io.Writer, sys *model.System, rep *properties.SimReport, l
 		choice = fmt.Sprintf("markers delayed (weight %g against 1)", *rep.MarkerWeight)
 	}
 	fmt.Fprintf(w, "  choice        %s\n", choice)
-	fmt.Fprintf(w, "  runs          %s random maximal executions (longest %s events, %s events in all)\n",
-		thousands(int64(rep.Runs)), thousands(int64(rep.Longest)), thousands(rep.Steps))
+	kind := "random maximal executions"
+	if rep.Cut > 0 {
+		kind = "random executions, maximal unless cut"
+	}
+	fmt.Fprintf(w, "  runs          %s %s (longest %s events, %s events in all)\n",
+		thousands(int64(rep.Runs)), kind, thousands(int64(rep.Longest)), thousands(rep.Steps))
 	if rep.Cut > 0 {
 		fmt.Fprintf(w, "  cut           %s runs stopped at --max-steps (termination not judged on them)\n", thousands(int64(rep.Cut)))
 	}

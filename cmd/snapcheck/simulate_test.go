@@ -124,6 +124,9 @@ func TestSimulateMaxSteps(t *testing.T) {
 	if !strings.Contains(stdout, "4 runs stopped at --max-steps") {
 		t.Errorf("the output does not count the cut runs:\n%s", stdout)
 	}
+	if !strings.Contains(stdout, "4 random executions, maximal unless cut (") {
+		t.Errorf("the output calls cut runs maximal:\n%s", stdout)
+	}
 }
 
 func TestSimulateBadInput(t *testing.T) {
