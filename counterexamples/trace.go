@@ -180,16 +180,14 @@ func WriteFileAtomic(path string, data []byte) error {
 }
 
 // writeDirect writes data to path, which exists and is not a regular file.
+// Its errors are the file system's, which name the path and the operation.
 func writeDirect(path string, data []byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return err
 	}
 	_, werr := f.Write(data)
-	if err := errors.Join(werr, f.Close()); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return errors.Join(werr, f.Close())
 }
 
 // umask is the process's file mode creation mask, from /proc/self/status
