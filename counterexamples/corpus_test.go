@@ -199,11 +199,14 @@ func TestReplayTampered(t *testing.T) {
 		trace  string
 		edit   func(tr *Trace) int // returns the step that must diverge
 		reason string
+		// modelErr: the model refused the event, and the divergence wraps
+		// its error (a hash that differs wraps none)
+		modelErr bool
 	}{
 		{"send amount", "late-markers-conservation.trace.json", func(tr *Trace) int {
 			tr.Events[1].Amount++ // send a->b $3 becomes $4: not in a's script
 			return 2
-		}, "not enabled"},
+		}, "not enabled", true},
 		{"receive amount", "no-channel-state-conservation.trace.json", func(tr *Trace) int {
 			for i, e := range tr.Events {
 				if e.Kind == "recv" && !e.Marker {
@@ -212,15 +215,15 @@ func TestReplayTampered(t *testing.T) {
 				}
 			}
 			return -1
-		}, "not enabled"},
+		}, "not enabled", true},
 		{"hash", "no-forward-termination.trace.json", func(tr *Trace) int {
 			tr.Events[1].Hash = "0123456789abcdef"
 			return 2
-		}, "state hash"},
+		}, "state hash", false},
 		{"initial hash", "non-fifo-conservation.trace.json", func(tr *Trace) int {
 			tr.InitialHash = "0123456789abcdef"
 			return 0
-		}, "state hash"},
+		}, "state hash", false},
 		{"internal action", "late-markers-conservation.trace.json", func(tr *Trace) int {
 			for i, e := range tr.Events {
 				if e.Kind == "internal" {
@@ -229,11 +232,11 @@ func TestReplayTampered(t *testing.T) {
 				}
 			}
 			return -1
-		}, "internal 1073741824 at"},
+		}, "internal 1073741824 at", true},
 		{"unknown node", "stop-all-on-marker-channel-states.trace.json", func(tr *Trace) int {
 			tr.Events[0].Node = "z"
 			return 1
-		}, "unknown node"},
+		}, "unknown node", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -257,6 +260,9 @@ func TestReplayTampered(t *testing.T) {
 			}
 			if div.Step != step || !strings.Contains(div.Reason, tc.reason) {
 				t.Errorf("divergence %q at step %d, want %q at step %d", div.Reason, div.Step, tc.reason, step)
+			}
+			if inner := errors.Unwrap(err); (inner != nil) != tc.modelErr || inner != nil && inner.Error() != div.Reason {
+				t.Errorf("the divergence wraps %v, want the model's error: %v", inner, tc.modelErr)
 			}
 		})
 	}

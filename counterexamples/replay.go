@@ -12,6 +12,9 @@ import (
 type DivergenceError struct {
 	Step   int
 	Reason string
+	// Err is the model's error when it refused the event (Reason is its
+	// text), nil for a hash that differs.
+	Err error
 }
 
 // Error says at which step the replay diverged, and why.
@@ -21,6 +24,10 @@ func (e *DivergenceError) Error() string {
 	}
 	return fmt.Sprintf("step %d: %s", e.Step, e.Reason)
 }
+
+// Unwrap returns the model's error, if any (errors.Is and errors.As see
+// through a DivergenceError to it).
+func (e *DivergenceError) Unwrap() error { return e.Err }
 
 // Outcome is the result of replaying a trace.
 type Outcome struct {
@@ -61,20 +68,20 @@ func ReplaySteps(tr *Trace, step func(StepReport)) (*Outcome, error) {
 	}
 	st := sys.Initial()
 	if h := HashString(st.Hash()); h != tr.InitialHash {
-		return nil, &DivergenceError{0, fmt.Sprintf("state hash %s, the trace says %s", h, tr.InitialHash)}
+		return nil, &DivergenceError{Step: 0, Reason: fmt.Sprintf("state hash %s, the trace says %s", h, tr.InitialHash)}
 	}
 	step(StepReport{Step: 0, Text: "initial state", Hash: tr.InitialHash})
 	events := make([]model.Event, 0, len(tr.Events))
 	for i := range tr.Events {
 		e, err := tr.ModelEvent(sys, i)
 		if err != nil {
-			return nil, &DivergenceError{i + 1, err.Error()}
+			return nil, &DivergenceError{Step: i + 1, Reason: err.Error(), Err: err}
 		}
 		if _, err := sys.Step(st, e); err != nil {
-			return nil, &DivergenceError{i + 1, err.Error()}
+			return nil, &DivergenceError{Step: i + 1, Reason: err.Error(), Err: err}
 		}
 		if h := HashString(st.Hash()); h != tr.Events[i].Hash {
-			return nil, &DivergenceError{i + 1, fmt.Sprintf("%s: state hash %s, the trace says %s", sys.Describe(e), h, tr.Events[i].Hash)}
+			return nil, &DivergenceError{Step: i + 1, Reason: fmt.Sprintf("%s: state hash %s, the trace says %s", sys.Describe(e), h, tr.Events[i].Hash)}
 		}
 		events = append(events, e)
 		step(StepReport{Step: i + 1, Text: sys.Describe(e), Hash: tr.Events[i].Hash})
