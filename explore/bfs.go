@@ -55,8 +55,8 @@ import (
 //
 // Built with -tags stagetimes, the search prints how long each worker
 // spent generating and waiting, and settling took for the segments of
-// each (stagetimes_on.go): how the README's figures on a slow cache line
-// between processors were measured.
+// each (stagetimes_on.go): how the figures on a slow cache line
+// between processors (examples/bench/SCALING.md) were measured.
 //
 // The settling worker looks at the limits (check) every checkSegments
 // segments, and stops the level when one is reached or the state limit

@@ -11,8 +11,8 @@ import (
 
 // Built with -tags stagetimes, the breadth-first search times its stages
 // (generating a segment, settling one, waiting) on each worker and prints
-// the sums to standard error when it ends: what the README's figures on
-// slow cache lines between processors were measured with. The ordinary
+// the sums to standard error when it ends: what the figures on slow cache
+// lines between processors (examples/bench/SCALING.md) were measured with. The ordinary
 // build leaves out every timer (stagetimes_off.go).
 
 type stamp = time.Time

@@ -14,7 +14,7 @@
 #   - rt_after_ns: the round trip after the round.
 # Times are the search's own (the report's elapsed_seconds). The default
 # configuration is examples/bench/any3n_ms2_b2.json (about 14 s with one
-# worker); ROUNDS (default 3) rounds. See the README's Figures section.
+# worker); ROUNDS (default 3) rounds. See examples/bench/SCALING.md.
 set -eu
 
 GO=${GO:-go}
