@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -267,11 +268,7 @@ func Parse(data []byte) (*Trace, error) {
 		return nil, fmt.Errorf("algorithm: the trace says %q, its configuration says %q", tr.Algorithm, cfg.Algorithm)
 	}
 	if tr.Kind == KindCounterexample {
-		found := false
-		for _, p := range properties.Properties {
-			found = found || p == tr.Property
-		}
-		if !found {
+		if !slices.Contains(properties.Names(), tr.Property) {
 			return nil, fmt.Errorf("property: unknown property %q", tr.Property)
 		}
 	}

@@ -19,8 +19,11 @@ const (
 	Feasibility   = "feasible"
 )
 
-// Properties lists the property names in report order.
-var Properties = []string{Termination, Conservation, ConsistentCut, ChannelStates, Feasibility}
+// Names returns the property names in report order (a new slice each
+// call).
+func Names() []string { return slices.Clone(propertyOrder[:]) }
+
+var propertyOrder = [...]string{Termination, Conservation, ConsistentCut, ChannelStates, Feasibility}
 
 // Problem is a property that a concrete execution violates, explained.
 type Problem struct {

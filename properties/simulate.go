@@ -141,12 +141,12 @@ func Simulate(ctx context.Context, sys *model.System, opts SimulateOptions) (rep
 }
 
 func propertyRank(p string) int {
-	for i, q := range Properties {
+	for i, q := range propertyOrder {
 		if q == p {
 			return i
 		}
 	}
-	return len(Properties)
+	return len(propertyOrder)
 }
 
 // markerWeights gives marker receives and internal actions weight w and

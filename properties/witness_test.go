@@ -445,3 +445,17 @@ func checkWitness(t *rapid.T, x *Execution, h *HBGraph, s int, w *Witness) {
 		}
 	}
 }
+
+// TestNamesIsACopy: Names lists the properties in report order (SPEC §2),
+// and a caller that changes the slice changes no later call's.
+func TestNamesIsACopy(t *testing.T) {
+	want := []string{"termination", "conservation", "consistent-cut", "channel-states", "feasible"}
+	got := Names()
+	if !slices.Equal(got, want) {
+		t.Fatalf("Names() = %v, want %v", got, want)
+	}
+	got[0] = "changed"
+	if again := Names(); !slices.Equal(again, want) {
+		t.Errorf("after a caller changed its slice, Names() = %v", again)
+	}
+}
