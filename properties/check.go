@@ -514,7 +514,9 @@ func explain(x *Execution, prop string, evs []model.Event) Violation {
 		for s, k := range x.CompleteAt {
 			if k == last {
 				for _, p := range x.Check(s) {
-					if p.Property == prop && v.Message == "" {
+					// The first snapshot with a problem of prop: the one
+					// whose problem gives the snapshot and message below.
+					if p.Property == prop && v.Recorded == nil {
 						rec, cor := x.Recorded(s), x.Correct(s)
 						v.Recorded, v.Correct = &rec, &cor
 					}

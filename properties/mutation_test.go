@@ -3,6 +3,7 @@ package properties
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -467,5 +468,58 @@ func TestWitnessCountsMatchWitnesses(t *testing.T) {
 	}
 	if total.Actual == 0 || total.FeasibleOnly == 0 {
 		t.Errorf("lecture: %+v; want some actual and some only feasible", total)
+	}
+}
+
+// TestExplainKeepsOneSnapshot: when two snapshots complete at the
+// trace's last event and both violate the property, explain describes one
+// of them throughout: the snapshot it names, its message, and its recorded
+// and correct values. (The model completes one snapshot per event, so the
+// test moves s1's completion to the last event.)
+func TestExplainKeepsOneSnapshot(t *testing.T) {
+	sys := withAlgorithm(t, "two-snapshots.json", "no-channel-state")
+	rep, err := Check(context.Background(), sys, Options{AllViolations: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := 0
+	for _, v := range rep.Violations {
+		if v.Snapshot != "s1" {
+			continue
+		}
+		evs, st := slices.Clone(v.Events), sys.Initial()
+		for _, e := range evs {
+			sys.Apply(st, e)
+		}
+		for c := sys.Events(st); len(c) > 0 && st.Snap[1]&model.SnapComplete == 0; c = sys.Events(st) {
+			evs = append(evs, c[0])
+			sys.Apply(st, c[0])
+		}
+		x, err := Replay(sys, evs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x.CompleteAt[0] < 0 || x.CompleteAt[1] != len(evs)-1 {
+			continue
+		}
+		x.CompleteAt[0] = x.CompleteAt[1]
+		rec0, rec1 := x.Recorded(0), x.Recorded(1)
+		if reflect.DeepEqual(rec0, rec1) {
+			continue
+		}
+		for _, p := range x.Check(0) {
+			if !slices.ContainsFunc(x.Check(1), func(q Problem) bool { return q.Property == p.Property }) {
+				continue
+			}
+			cases++
+			got := explain(x, p.Property, evs)
+			if got.Snapshot != "s1" || got.Recorded == nil || !reflect.DeepEqual(*got.Recorded, rec0) ||
+				got.Correct == nil || !reflect.DeepEqual(*got.Correct, x.Correct(0)) {
+				t.Errorf("explain(%s) names %s but gives the recorded value %v; want s1's %v", p.Property, got.Snapshot, got.Recorded, rec0)
+			}
+		}
+	}
+	if cases == 0 {
+		t.Fatal("no trace where s1 and s2 violate the same property with different recorded values")
 	}
 }
