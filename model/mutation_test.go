@@ -14,6 +14,7 @@ import (
 
 	"github.com/snapcheck/snapcheck/model"
 	"github.com/snapcheck/snapcheck/model/algorithms"
+	"github.com/snapcheck/snapcheck/model/modeltest"
 )
 
 // mustBuild parses, validates and compiles a configuration (parseAndBuild).
@@ -225,7 +226,7 @@ func TestMutMarkerStopsRecording(t *testing.T) {
 			st := sys.Initial()
 			play(t, sys, st, tc.run...)
 			for name, want := range tc.recording {
-				ch := channelNamed(t, sys, name)
+				ch := modeltest.Channel(t, sys, name)
 				if st.Recording[ch] != want {
 					t.Errorf("channel %s being recorded: %v, want %v", name, st.Recording[ch], want)
 				}
@@ -239,18 +240,6 @@ func TestMutMarkerStopsRecording(t *testing.T) {
 			}
 		})
 	}
-}
-
-// channelNamed returns the index of the channel "from->to".
-func channelNamed(t *testing.T, sys *model.System, name string) int {
-	t.Helper()
-	for ch := range sys.Topo.Chans {
-		if sys.Topo.ChannelName(ch) == name {
-			return ch
-		}
-	}
-	t.Fatalf("no channel %s", name)
-	return -1
 }
 
 // TestMutConfigLimits: exactly MaxNodes nodes and MaxSnapshots snapshots
@@ -492,7 +481,7 @@ func TestMutFinishFreezes(t *testing.T) {
 	}
 	st := sys.Initial()
 	play(t, sys, st, "initiate s1 at a")
-	ba := channelNamed(t, sys, "b->a")
+	ba := modeltest.Channel(t, sys, "b->a")
 	if !st.Rec[0].Done || st.Recording[ba] {
 		t.Fatalf("after Finish: record %+v, b->a being recorded %v; want done, not recording", st.Rec[0], st.Recording[ba])
 	}

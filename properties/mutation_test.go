@@ -10,6 +10,7 @@ import (
 
 	"github.com/snapcheck/snapcheck/model"
 	"github.com/snapcheck/snapcheck/model/algorithms"
+	"github.com/snapcheck/snapcheck/model/modeltest"
 )
 
 // The tests in this file close gaps found by mutation testing of the
@@ -53,17 +54,6 @@ func maximal(t *testing.T, sys *model.System, prefix []string, prefer func(model
 		t.Fatal(err)
 	}
 	return x
-}
-
-func channelIndex(t *testing.T, sys *model.System, name string) int {
-	t.Helper()
-	for c := range sys.Topo.Chans {
-		if sys.Topo.ChannelName(c) == name {
-			return c
-		}
-	}
-	t.Fatalf("no channel %s", name)
-	return -1
 }
 
 // TestConcurrentIrreflexive: an event is not concurrent with itself
@@ -229,7 +219,7 @@ func TestBankComparison(t *testing.T) {
 	} {
 		t.Run(tc.example, func(t *testing.T) {
 			sys := loadExample(t, tc.example)
-			c := channelIndex(t, sys, "1->2")
+			c := modeltest.Channel(t, sys, "1->2")
 			a, b := sys.Initial(), sys.Initial()
 			a.Chans[c] = []model.Message{{Amount: 2}, {Control: true, Amount: 7}, {Amount: 1}}
 			b.Chans[c] = []model.Message{{Amount: 1}, {Amount: 2}}
@@ -365,17 +355,41 @@ func TestMarkerWeights(t *testing.T) {
 // explain names that snapshot, not another one that completed earlier in
 // the trace with the same property violated.
 func TestExplainNamesTheLastSnapshot(t *testing.T) {
+	cases := 0
+	s1ThenS2(t, func(x *Execution, evs []model.Event) {
+		if x.CompleteAt[0] >= x.CompleteAt[1] {
+			return
+		}
+		for _, p := range x.Check(1) {
+			if !slices.ContainsFunc(x.Check(0), func(q Problem) bool { return q.Property == p.Property }) {
+				continue
+			}
+			cases++
+			got := explain(x, p.Property, evs)
+			if got.Snapshot != "s2" || got.Message != p.Message {
+				t.Errorf("explain(%s) names %s: %q; want s2: %q", p.Property, got.Snapshot, got.Message, p.Message)
+			}
+		}
+	})
+	if cases == 0 {
+		t.Fatal("no trace with s1 and then s2 violating the same property")
+	}
+}
+
+// s1ThenS2 calls f with the executions of two-snapshots.json under
+// no-channel-state that follow a counterexample of s1 on until s2
+// completes, at their last event.
+func s1ThenS2(t *testing.T, f func(x *Execution, evs []model.Event)) {
+	t.Helper()
 	sys := withAlgorithm(t, "two-snapshots.json", "no-channel-state")
 	rep, err := Check(context.Background(), sys, Options{AllViolations: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := 0
 	for _, v := range rep.Violations {
 		if v.Snapshot != "s1" {
 			continue
 		}
-		// Go on from s1's counterexample until s2 completes.
 		evs, st := slices.Clone(v.Events), sys.Initial()
 		for _, e := range evs {
 			sys.Apply(st, e)
@@ -388,22 +402,9 @@ func TestExplainNamesTheLastSnapshot(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if x.CompleteAt[1] != len(evs)-1 || x.CompleteAt[0] >= x.CompleteAt[1] {
-			continue
+		if x.CompleteAt[0] >= 0 && x.CompleteAt[1] == len(evs)-1 {
+			f(x, evs)
 		}
-		for _, p := range x.Check(1) {
-			if !slices.ContainsFunc(x.Check(0), func(q Problem) bool { return q.Property == p.Property }) {
-				continue
-			}
-			cases++
-			got := explain(x, p.Property, evs)
-			if got.Snapshot != "s2" || got.Message != p.Message {
-				t.Errorf("explain(%s) names %s: %q; want s2: %q", p.Property, got.Snapshot, got.Message, p.Message)
-			}
-		}
-	}
-	if cases == 0 {
-		t.Fatal("no trace with s1 and then s2 violating the same property")
 	}
 }
 
@@ -477,35 +478,12 @@ func TestWitnessCountsMatchWitnesses(t *testing.T) {
 // and correct values. (The model completes one snapshot per event, so the
 // test moves s1's completion to the last event.)
 func TestExplainKeepsOneSnapshot(t *testing.T) {
-	sys := withAlgorithm(t, "two-snapshots.json", "no-channel-state")
-	rep, err := Check(context.Background(), sys, Options{AllViolations: true})
-	if err != nil {
-		t.Fatal(err)
-	}
 	cases := 0
-	for _, v := range rep.Violations {
-		if v.Snapshot != "s1" {
-			continue
-		}
-		evs, st := slices.Clone(v.Events), sys.Initial()
-		for _, e := range evs {
-			sys.Apply(st, e)
-		}
-		for c := sys.Events(st); len(c) > 0 && st.Snap[1]&model.SnapComplete == 0; c = sys.Events(st) {
-			evs = append(evs, c[0])
-			sys.Apply(st, c[0])
-		}
-		x, err := Replay(sys, evs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if x.CompleteAt[0] < 0 || x.CompleteAt[1] != len(evs)-1 {
-			continue
-		}
+	s1ThenS2(t, func(x *Execution, evs []model.Event) {
 		x.CompleteAt[0] = x.CompleteAt[1]
 		rec0, rec1 := x.Recorded(0), x.Recorded(1)
 		if reflect.DeepEqual(rec0, rec1) {
-			continue
+			return
 		}
 		for _, p := range x.Check(0) {
 			if !slices.ContainsFunc(x.Check(1), func(q Problem) bool { return q.Property == p.Property }) {
@@ -518,7 +496,7 @@ func TestExplainKeepsOneSnapshot(t *testing.T) {
 				t.Errorf("explain(%s) names %s but gives the recorded value %v; want s1's %v", p.Property, got.Snapshot, got.Recorded, rec0)
 			}
 		}
-	}
+	})
 	if cases == 0 {
 		t.Fatal("no trace where s1 and s2 violate the same property with different recorded values")
 	}

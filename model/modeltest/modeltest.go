@@ -533,3 +533,22 @@ func WideConfig(t *rapid.T, maxNodes, maxSends, maxSnaps int, algs []string) *mo
 	}
 	return cfg
 }
+
+// Fataler is what Channel needs: *testing.T and *rapid.T both are.
+type Fataler interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
+// Channel returns the index of sys's channel named name ("from->to"),
+// and fails the test when sys has none.
+func Channel(t Fataler, sys *model.System, name string) int {
+	t.Helper()
+	for ch := range sys.Topo.Chans {
+		if sys.Topo.ChannelName(ch) == name {
+			return ch
+		}
+	}
+	t.Fatalf("no channel %s", name)
+	return -1
+}
