@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"pgregory.net/rapid"
+
 	"github.com/snapcheck/snapcheck/model"
 	"github.com/snapcheck/snapcheck/model/algorithms"
 	"github.com/snapcheck/snapcheck/model/modeltest"
@@ -394,8 +396,8 @@ func TestMutEqualReceivesEncodeAlike(t *testing.T) {
 // outcomes explores every state x reaches from the initial state and
 // returns the terminal states' encodings and, for every transition that
 // completes a snapshot, the snapshot's recorded value with its status. It
-// gives up (nil) beyond 200000 states.
-func outcomes(sys *model.System, x *model.Expander) (terminals, snaps map[string]bool) {
+// gives up (nil) beyond limit states.
+func outcomes(sys *model.System, x *model.Expander, limit int) (terminals, snaps map[string]bool) {
 	terminals, snaps = map[string]bool{}, map[string]bool{}
 	seen := map[string]bool{}
 	queue := [][]byte{x.Initial(nil)}
@@ -407,7 +409,7 @@ func outcomes(sys *model.System, x *model.Expander) (terminals, snaps map[string
 		if seen[string(enc)] {
 			continue
 		}
-		if len(seen) > 200000 {
+		if len(seen) > limit {
 			return nil, nil
 		}
 		seen[string(enc)] = true
@@ -634,8 +636,8 @@ func TestMutReductionKeepsOutcomes(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sys := mustBuild(t, tc.json)
-			fullT, fullS := outcomes(sys, sys.NewExpander())
-			redT, redS := outcomes(sys, sys.NewExpanderWith(model.ExpanderOptions{Reduce: true}))
+			fullT, fullS := outcomes(sys, sys.NewExpander(), 200000)
+			redT, redS := outcomes(sys, sys.NewExpanderWith(model.ExpanderOptions{Reduce: true}), 200000)
 			if fullT == nil || redT == nil {
 				t.Fatal("state space too large for this test")
 			}
@@ -654,5 +656,44 @@ func TestMutReductionKeepsOutcomes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRapidReductionKeepsTerminalStates: on random banks, for every
+// built-in algorithm, partial-order reduction keeps every terminal state
+// of the full graph (stubborn sets keep deadlocks) and every completed
+// snapshot's value and status.
+func TestRapidReductionKeepsTerminalStates(t *testing.T) {
+	compared := 0
+	rapid.Check(t, func(rt *rapid.T) {
+		alg := rapid.SampledFrom(model.BuiltinNames()).Draw(rt, "algorithm")
+		cfg := modeltest.Config(modeltest.Options{MaxNodes: 3, MaxSnapshots: 2, MaxSends: 2, Algorithm: alg}).Draw(rt, "config")
+		modeltest.Log(rt, cfg)
+		sys, err := model.Build(cfg, nil)
+		if err != nil {
+			rt.Fatalf("build: %v", err)
+		}
+		fullT, fullS := outcomes(sys, sys.NewExpander(), 20000)
+		if fullT == nil {
+			rt.Skip("too large")
+		}
+		redT, redS := outcomes(sys, sys.NewExpanderWith(model.ExpanderOptions{Reduce: true}), 20000)
+		compared++
+		if len(fullT) != len(redT) {
+			rt.Errorf("%d terminal states, %d with reduction", len(fullT), len(redT))
+		}
+		for k := range fullT {
+			if !redT[k] {
+				rt.Fatalf("reduction loses a terminal state")
+			}
+		}
+		for k := range fullS {
+			if !redS[k] {
+				rt.Fatalf("reduction loses snapshot %s", k)
+			}
+		}
+	})
+	if compared == 0 {
+		t.Error("every bank was too large: the property tested nothing")
 	}
 }
