@@ -528,7 +528,12 @@ func (s *search) bfs() {
 		s.res.ExecutionsNote = "not counted: the graph is not layered, and the fingerprint store keeps no states to count it again"
 	default:
 		s.res.Executions = s.countPaths()
-		if s.res.Executions == nil {
+		switch {
+		case s.res.Executions != nil:
+		case s.ctx.Err() != nil:
+			// Interrupted while counting: the search did not finish.
+			s.stopped = "interrupted"
+		default:
 			s.res.ExecutionsNote = "not counted: the state graph has a cycle"
 		}
 	}

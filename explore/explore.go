@@ -409,6 +409,9 @@ func (s *search) dfs() {
 	stack := []*frame{{id: 0}}
 	expand := func(f *frame) {
 		state = append(state[:0], s.st.get(f.id)...)
+		// The state is expanded (or, at the depth limit, looked at), as a
+		// breadth-first search's level is.
+		s.res.Depth = max(s.res.Depth, f.depth)
 		if s.opts.MaxDepth > 0 && f.depth >= s.opts.MaxDepth {
 			// At the depth limit a state is expanded only when all its
 			// successors are stored already (as a breadth-first search
@@ -431,9 +434,17 @@ func (s *search) dfs() {
 		}
 		n, size := 0, 0
 		f.succ = []uint32{}
+		// The state limit cuts the successors after the one that took the
+		// last state it allows, as it cuts a breadth-first segment: later
+		// ones are neither counted nor checked (the search stops after this
+		// state).
+		full := s.opts.MaxStates > 0 && int64(s.st.len()) >= s.opts.MaxStates
 		s.space.Successors(state, func(nb []byte, note uint64) {
 			ev := n
 			n++
+			if full {
+				return
+			}
 			s.res.Transitions++
 			if ev >= maxSuccessors {
 				s.err = tooManySuccessors()
@@ -443,23 +454,13 @@ func (s *search) dfs() {
 				tooBig = true
 				return
 			}
-			h := s.st.hash(nb)
-			if s.opts.MaxStates > 0 && int64(s.st.len()) >= s.opts.MaxStates {
-				// At the state limit: no new state is stored (the search
-				// stops after this state), as in a breadth-first search.
-				if _, ok := s.st.lookup(nb, h); !ok {
-					if note != 0 {
-						s.space.Transition(state, nb, note, s.report(f.id, ev))
-					}
-					return
-				}
-			}
-			nid, added := s.st.insert(nb, h)
+			nid, added := s.st.insert(nb, s.st.hash(nb))
 			if added {
 				s.tree.extend(int(nid)+1, uint16(ev))
 				s.tree.set(nid, f.id, uint16(ev))
 				done = append(done, false)
 				cnt.ensure(int(nid) + 1)
+				full = s.opts.MaxStates > 0 && int64(s.st.len()) >= s.opts.MaxStates
 			}
 			f.succ = append(f.succ, nid)
 			if note != 0 {
@@ -470,9 +471,6 @@ func (s *search) dfs() {
 			s.res.Terminal++
 			cnt.one(int(f.id))
 			s.space.Terminal(state, s.report(f.id, -1))
-		}
-		if f.depth > s.res.Depth {
-			s.res.Depth = f.depth
 		}
 	}
 	expanded := int64(0)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/big"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -158,11 +159,13 @@ func TestMutationDFSDepth(t *testing.T) {
 		{"grid 5x5 depth 1", grid(5, 5), 1, 1, 3},
 	} {
 		res := mustRun(t, context.Background(), tc.g, Options{Strategy: DFS, MaxDepth: tc.maxDepth})
-		// At the limit the depth is checked only to be within it: the
-		// states cut there are stored yet not counted in Depth (see the
-		// mutation report).
-		if tc.maxDepth > 0 && res.Depth > tc.maxDepth || tc.maxDepth == 0 && int64(res.Depth) != tc.depth || res.States != tc.states {
+		if int64(res.Depth) != tc.depth || res.States != tc.states {
 			t.Errorf("%s: depth %d, %d states; want %d, %d", tc.name, res.Depth, res.States, tc.depth, tc.states)
+		}
+		// At the depth limit both strategies report the limit: the
+		// deepest states were stored and looked at.
+		if bfs := mustRun(t, context.Background(), tc.g, Options{MaxDepth: tc.maxDepth}); bfs.Depth != res.Depth {
+			t.Errorf("%s: depth %d depth-first, %d breadth-first", tc.name, res.Depth, bfs.Depth)
 		}
 	}
 }
@@ -206,6 +209,10 @@ func TestMutationCountPathsCancelled(t *testing.T) {
 	res := mustRun(t, ctx, g, Options{})
 	if res.States != int64(states) || res.Executions != nil {
 		t.Errorf("%d states, executions %v: want %d states and no count", res.States, res.Executions, states)
+	}
+	// Interrupted while counting is an incomplete search, not a cycle.
+	if res.Complete || res.Stopped != "interrupted" || strings.Contains(res.ExecutionsNote, "cycle") {
+		t.Errorf("complete %v, stopped %q, note %q: want an interrupted search", res.Complete, res.Stopped, res.ExecutionsNote)
 	}
 }
 
@@ -325,6 +332,27 @@ func TestMutationLimitsWithinALevel(t *testing.T) {
 		if res.Complete || res.Stopped != "interrupted" || res.States >= 1+2*w {
 			t.Errorf("%d workers: complete %v, stopped %q, %d states; want interrupted within the level (fewer than %d)",
 				workers, res.Complete, res.Stopped, res.States, 1+2*w)
+		}
+	}
+}
+
+// TestStateLimitSameInBothStrategies: the state limit cuts a state's
+// successors right after the one that took the last state it allows, in a
+// depth-first search as in a breadth-first one: later successors are
+// neither counted as transitions nor checked.
+func TestStateLimitSameInBothStrategies(t *testing.T) {
+	g := adjacency([][]int{{1, 2, 0}, {}, {}})
+	g.trans = func(from, to, ev int) []Finding {
+		if from == 0 && ev > 0 {
+			return []Finding{{Key: fmt.Sprintf("0->%d", to), Violation: true}}
+		}
+		return nil
+	}
+	for _, s := range []Strategy{BFS, DFS} {
+		res := mustRun(t, context.Background(), g, Options{Strategy: s, MaxStates: 2})
+		if res.Complete || res.States != 2 || res.Transitions != 1 || len(res.Findings) != 0 {
+			t.Errorf("%s: complete %v, %d states, %d transitions, %d findings; want incomplete, 2, 1, 0",
+				s, res.Complete, res.States, res.Transitions, len(res.Findings))
 		}
 	}
 }
