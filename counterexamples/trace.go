@@ -272,8 +272,8 @@ func Parse(data []byte) (*Trace, error) {
 			return nil, fmt.Errorf("property: unknown property %q", tr.Property)
 		}
 	}
-	if _, err := strconv.ParseUint(tr.InitialHash, 16, 64); err != nil || len(tr.InitialHash) != 16 {
-		return nil, fmt.Errorf("initial_hash: must be 16 hex digits, got %q", tr.InitialHash)
+	if !isHash(tr.InitialHash) {
+		return nil, fmt.Errorf("initial_hash: must be 16 lower-case hex digits, got %q", tr.InitialHash)
 	}
 	for i, e := range tr.Events {
 		if e.Step != i+1 {
@@ -285,11 +285,26 @@ func Parse(data []byte) (*Trace, error) {
 		if e.Action < 0 {
 			return nil, fmt.Errorf("events[%d].action: must be 0 or more, got %d", i, e.Action)
 		}
-		if _, err := strconv.ParseUint(e.Hash, 16, 64); err != nil || len(e.Hash) != 16 {
-			return nil, fmt.Errorf("events[%d].hash: must be 16 hex digits, got %q", i, e.Hash)
+		if !isHash(e.Hash) {
+			return nil, fmt.Errorf("events[%d].hash: must be 16 lower-case hex digits, got %q", i, e.Hash)
 		}
 	}
 	return &tr, nil
+}
+
+// isHash reports whether h is a state hash as HashString writes it: 16
+// lower-case hex digits (replay compares the text, so "ABC…" would not
+// match "abc…").
+func isHash(h string) bool {
+	if len(h) != 16 {
+		return false
+	}
+	for _, c := range []byte(h) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // System compiles the trace's configuration with the algorithm it names.
