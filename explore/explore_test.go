@@ -887,11 +887,7 @@ func TestStateLimitCut(t *testing.T) {
 			if res.Transitions != trans || res.Terminal != term {
 				t.Errorf("%s: %d transitions, %d terminal; want %d, %d", name, res.Transitions, res.Terminal, trans, term)
 			}
-			got := map[string]int64{}
-			for _, f := range res.Findings {
-				got[f.Key] = f.Count
-			}
-			if !reflect.DeepEqual(got, count) {
+			if got := findingCounts(res); !reflect.DeepEqual(got, count) {
 				t.Errorf("%s: findings %v, want %v", name, got, count)
 			}
 		}
@@ -936,4 +932,13 @@ func TestDepthLimitExact(t *testing.T) {
 			}
 		}
 	}
+}
+
+// findingCounts is how many times each finding of res was reported.
+func findingCounts(res *Result) map[string]int64 {
+	got := map[string]int64{}
+	for _, f := range res.Findings {
+		got[f.Key] = f.Count
+	}
+	return got
 }

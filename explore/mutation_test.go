@@ -231,11 +231,7 @@ func TestMutationStateLimitInWideLevel(t *testing.T) {
 				t.Errorf("%s: complete %v, %d states, %d transitions, %d terminal; want %d, %d, %d",
 					name, res.Complete, res.States, res.Transitions, res.Terminal, limit, trans, term)
 			}
-			got := map[string]int64{}
-			for _, f := range res.Findings {
-				got[f.Key] = f.Count
-			}
-			if !reflect.DeepEqual(got, count) {
+			if got := findingCounts(res); !reflect.DeepEqual(got, count) {
 				t.Errorf("%s: findings %v, want %v", name, got, count)
 			}
 		}
