@@ -673,11 +673,11 @@ func TestRapidReductionKeepsTerminalStates(t *testing.T) {
 		if err != nil {
 			rt.Fatalf("build: %v", err)
 		}
-		fullT, fullS := outcomes(sys, sys.NewExpander(), 20000)
+		fullT, fullS := outcomes(sys, sys.NewExpander(), 200000)
 		if fullT == nil {
 			rt.Skip("too large")
 		}
-		redT, redS := outcomes(sys, sys.NewExpanderWith(model.ExpanderOptions{Reduce: true}), 20000)
+		redT, redS := outcomes(sys, sys.NewExpanderWith(model.ExpanderOptions{Reduce: true}), 200000)
 		compared++
 		if len(fullT) != len(redT) {
 			rt.Errorf("%d terminal states, %d with reduction", len(fullT), len(redT))
