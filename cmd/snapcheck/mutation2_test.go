@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/snapcheck/snapcheck/model/algorithms"
+	"github.com/snapcheck/snapcheck/properties"
+)
+
+// Tests written by the second round of mutation testing (simulate's text
+// report and check's JSON report).
+
+const lateMarkers = "../../examples/broken/late-markers.json"
+
+// TestMutation2SimulateTextMatchesJSON: with the same seed, the text
+// report says how events were chosen (--bias-markers) and numbers each
+// violation's run from 1, as the JSON report's run (from 0) plus one.
+func TestMutation2SimulateTextMatchesJSON(t *testing.T) {
+	args := []string{"simulate", "--quiet", "--runs", "30", "--seed", "42", "--bias-markers", "0.2"}
+	code, js, stderr := cli(append(args, "--json", "--out", t.TempDir(), lateMarkers)...)
+	if code != exitViolation {
+		t.Fatalf("json: exit %d\n%s", code, stderr)
+	}
+	var rep properties.SimReport
+	if err := json.Unmarshal([]byte(js), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Violations) == 0 {
+		t.Fatal("no violation in the JSON report")
+	}
+	code, text, stderr := cli(append(args, "--out", t.TempDir(), lateMarkers)...)
+	if code != exitViolation {
+		t.Fatalf("text: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(text, "  choice        markers delayed (weight 0.2 against 1)\n") {
+		t.Errorf("the text does not give the marker weight:\n%s", text)
+	}
+	for _, v := range rep.Violations {
+		want := fmt.Sprintf("Violation of %s (run %d, trace of %d events): ", v.Property, v.Run+1, v.Length)
+		if !strings.Contains(text, want) {
+			t.Errorf("the text does not say %q:\n%s", want, text)
+		}
+	}
+}
+
+// TestMutation2SimulateViolatedAndStopped: a simulation that found a
+// violation and then stopped early says both.
+func TestMutation2SimulateViolatedAndStopped(t *testing.T) {
+	sys, err := algorithms.Load(lecture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := &properties.SimReport{Verdict: properties.Violated, Runs: 3, RunsAsked: 10, Stopped: "interrupted",
+		Violations: []properties.SimViolation{{Violation: properties.Violation{Property: "conservation", Message: "m"}, Run: 2}}}
+	var b bytes.Buffer
+	printSimReport(&b, sys, rep, 10)
+	out := b.String()
+	for _, want := range []string{
+		"Verdict: violation — 1 property violation(s) found.\n",
+		"(The simulation also stopped early: interrupted, after 3 of 10 runs.)\n",
+		"Violation of conservation (run 3, trace of 0 events): m\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report does not say %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestMutation2CheckJSONKeepsArrows: the JSON report is not HTML-escaped:
+// channel names such as "a->b" stay readable.
+func TestMutation2CheckJSONKeepsArrows(t *testing.T) {
+	code, stdout, stderr := cli("check", "--quiet", "--json", "--out", t.TempDir(), lateMarkers)
+	if code != exitViolation {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "->") || strings.Contains(stdout, `\u003e`) || strings.Contains(stdout, `\u003c`) || strings.Contains(stdout, `\u0026`) {
+		t.Errorf("the JSON report escapes HTML characters:\n%s", stdout)
+	}
+}
