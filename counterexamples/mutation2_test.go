@@ -24,23 +24,7 @@ func twoSnapshotTrace(t *testing.T) (*Trace, *Outcome) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var evs []model.Event
-	st := sys.Initial()
-	for {
-		en := sys.Events(st)
-		if len(en) == 0 {
-			break
-		}
-		if _, err := sys.Step(st, en[0]); err != nil {
-			t.Fatal(err)
-		}
-		evs = append(evs, en[0])
-	}
-	tr, err := New(sys, KindWitness, evs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := mustReplay(t, tr)
+	tr, out := maximalTrace(t, sys, func(en []model.Event) model.Event { return en[0] })
 	x := out.Execution
 	if len(x.Sys.Topo.Snapshots) != 2 {
 		t.Fatalf("%d snapshots, want 2", len(x.Sys.Topo.Snapshots))

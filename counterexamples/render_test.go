@@ -462,14 +462,17 @@ func oddTrace(t *testing.T) (*Trace, *Outcome) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return maximalTrace(t, sys, func(en []model.Event) model.Event { return en[len(en)-1] })
+}
+
+// maximalTrace is the witness trace of the maximal execution of sys that
+// takes pick(the enabled events) at each step, and its replay.
+func maximalTrace(t *testing.T, sys *model.System, pick func([]model.Event) model.Event) (*Trace, *Outcome) {
+	t.Helper()
 	var evs []model.Event
 	st := sys.Initial()
-	for {
-		en := sys.Events(st)
-		if len(en) == 0 {
-			break
-		}
-		e := en[len(en)-1]
+	for en := sys.Events(st); len(en) > 0; en = sys.Events(st) {
+		e := pick(en)
 		if _, err := sys.Step(st, e); err != nil {
 			t.Fatal(err)
 		}
