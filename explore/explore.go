@@ -279,7 +279,7 @@ func (s *search) check(expanded int64, queue int64, depth int) bool {
 		s.stopped = "stopped at the first violation"
 		return false
 	}
-	if s.opts.MaxStates > 0 && int64(s.st.len()) >= s.opts.MaxStates {
+	if s.stateLimitReached() {
 		s.stopped = fmt.Sprintf("state limit (--max-states %d) reached", s.opts.MaxStates)
 		return false
 	}
@@ -438,7 +438,7 @@ func (s *search) dfs() {
 		// last state it allows, as it cuts a breadth-first segment: later
 		// ones are neither counted nor checked (the search stops after this
 		// state).
-		full := s.opts.MaxStates > 0 && int64(s.st.len()) >= s.opts.MaxStates
+		full := s.stateLimitReached()
 		s.space.Successors(state, func(nb []byte, note uint64) {
 			ev := n
 			n++
@@ -460,7 +460,7 @@ func (s *search) dfs() {
 				s.tree.set(nid, f.id, uint16(ev))
 				done = append(done, false)
 				cnt.ensure(int(nid) + 1)
-				full = s.opts.MaxStates > 0 && int64(s.st.len()) >= s.opts.MaxStates
+				full = s.stateLimitReached()
 			}
 			f.succ = append(f.succ, nid)
 			if note != 0 {
@@ -524,6 +524,12 @@ func (s *search) successorBytes() int {
 		return math.MaxInt
 	}
 	return int(s.opts.MaxMemory / 8)
+}
+
+// stateLimitReached reports whether the store holds as many states as
+// --max-states allows.
+func (s *search) stateLimitReached() bool {
+	return s.opts.MaxStates > 0 && int64(s.st.len()) >= s.opts.MaxStates
 }
 
 // memoryLimitReached is why a search stopped at the memory limit.
