@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -527,12 +529,20 @@ func TestWriteFileAtomicTargets(t *testing.T) {
 		}
 		return fi.Mode()
 	}
-	fresh := filepath.Join(dir, "new.txt")
-	if err := WriteFileAtomic(fresh, []byte("a")); err != nil {
-		t.Fatal(err)
+	// The umask is the process's: no test of this package runs in parallel.
+	defer syscall.Umask(syscall.Umask(0o022))
+	for _, mask := range []int{0o022, 0o077, 0o002} {
+		syscall.Umask(mask)
+		fresh := filepath.Join(dir, fmt.Sprintf("new%o.txt", mask))
+		if err := WriteFileAtomic(fresh, []byte("a")); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := mode(fresh).Perm(), os.FileMode(0o666&^mask); got != want {
+			t.Errorf("new file, umask %03o: %v, want %v", mask, got, want)
+		}
 	}
-	if got, want := mode(fresh).Perm(), 0o666&^umask(); got != want {
-		t.Errorf("new file: %v, want %v", got, want)
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
 	}
 	old := filepath.Join(dir, "old.txt")
 	if err := os.WriteFile(old, []byte("x"), 0o640); err != nil {

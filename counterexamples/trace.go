@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/snapcheck/snapcheck/model"
 	"github.com/snapcheck/snapcheck/model/algorithms"
@@ -147,26 +148,26 @@ func (tr *Trace) WriteFile(path string) error {
 // is followed (the file it names is replaced, not the link), and a path
 // that is not a regular file (a device such as /dev/stdout, a named pipe)
 // is written to directly. A new file gets the permissions the process's
-// umask gives (0644 when it cannot be read); a file replaced keeps its own.
+// umask leaves of 0666 (the kernel applies it when the temporary file is
+// created); a file replaced keeps its own.
 func WriteFileAtomic(path string, data []byte) error {
-	perm := 0o666 &^ umask()
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
 	}
-	if fi, err := os.Stat(path); err == nil {
-		if !fi.Mode().IsRegular() {
-			return writeDirect(path, data)
-		}
-		perm = fi.Mode().Perm()
+	old, err := os.Stat(path)
+	if err == nil && !old.Mode().IsRegular() {
+		return writeDirect(path, data)
 	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := createTemp(path)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	tmp := f.Name()
 	_, werr := f.Write(data)
-	merr := f.Chmod(perm)
+	var merr error
+	if old != nil {
+		merr = f.Chmod(old.Mode().Perm())
+	}
 	serr := f.Sync()
 	cerr := f.Close()
 	if err := errors.Join(werr, merr, serr, cerr); err != nil {
@@ -180,6 +181,22 @@ func WriteFileAtomic(path string, data []byte) error {
 	return nil
 }
 
+// createTemp creates a new file beside path, named after it, with mode
+// 0666 less the umask. (os.CreateTemp gives 0600 whatever the umask, and
+// reading the umask to chmod afterwards either races with other goroutines,
+// syscall.Umask, or depends on /proc.)
+func createTemp(path string) (*os.File, error) {
+	dir, base := filepath.Split(path)
+	for range 1000 {
+		name := filepath.Join(dir, "."+base+".tmp-"+strconv.FormatUint(uint64(rand.Uint32()), 10))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("no unused temporary name beside %s", path)
+}
+
 // writeDirect writes data to path, which exists and is not a regular file.
 // Its errors are the file system's, which name the path and the operation.
 func writeDirect(path string, data []byte) error {
@@ -189,23 +206,6 @@ func writeDirect(path string, data []byte) error {
 	}
 	_, werr := f.Write(data)
 	return errors.Join(werr, f.Close())
-}
-
-// umask is the process's file mode creation mask, from /proc/self/status
-// (Linux), or 022 when it cannot be read (reading it with syscall.Umask
-// would change it for a moment, for every goroutine).
-func umask() os.FileMode {
-	b, err := os.ReadFile("/proc/self/status")
-	if err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if v, ok := strings.CutPrefix(line, "Umask:"); ok {
-				if m, err := strconv.ParseUint(strings.TrimSpace(v), 8, 32); err == nil {
-					return os.FileMode(m) & os.ModePerm
-				}
-			}
-		}
-	}
-	return 0o022
 }
 
 // MaxTraceBytes bounds the size of a trace file that Read accepts.
