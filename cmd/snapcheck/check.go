@@ -40,6 +40,7 @@ type checkOptions struct {
 	timeLimit     time.Duration
 	allViolations bool
 	quiet         bool
+	progressEvery time.Duration
 	out           string
 	witnessOpts
 	por       bool
@@ -60,6 +61,7 @@ func checkFlags() (*pflag.FlagSet, *checkOptions) {
 	fs.DurationVar(&o.timeLimit, "time-limit", 0, "stop after this long, e.g. 30s or 5m (0: no limit); exit 3")
 	fs.BoolVar(&o.allViolations, "all-violations", false, "keep every distinct violation, not only the first of each property")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines on stderr")
+	fs.DurationVar(&o.progressEvery, "progress-every", time.Second, "time between progress lines on stderr, e.g. 10s or 1m")
 	fs.IntVar(&o.workers, "workers", 0, "goroutines expanding states (breadth-first search); 0 means one per CPU; results, and the store, are identical for every number")
 	fs.StringVar(&o.store, "store", "exact", "visited-state store: exact (whole states, no merging ever) or fingerprint (64-bit fingerprints, less memory, reports its collision probability, writes parents to a temporary file; breadth-first only, and it cannot count executions when paths of different lengths meet)")
 	fs.Int64Var(&o.maxMemory, "max-memory", 0, "stop (exit 3) when the search would hold more than this many MB (of 2^20 bytes); 0 means 3/4 of this machine's memory")
@@ -111,6 +113,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if o.witnessSample < 1 {
 		return fail(stderr, "check", fmt.Errorf("--witness-sample: must be at least 1, got %d", o.witnessSample))
 	}
+	if o.progressEvery <= 0 {
+		return fail(stderr, "check", fmt.Errorf("--progress-every: must be positive, got %v (use --quiet for no progress lines)", o.progressEvery))
+	}
 	if o.maxStates < 0 || o.maxDepth < 0 || o.timeLimit < 0 {
 		return fail(stderr, "check", fmt.Errorf("--max-states, --max-depth and --time-limit must not be negative"))
 	}
@@ -124,13 +129,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		Symmetry:      o.symmetry,
 		Witnesses:     o.witnessSample,
 		Explore: explore.Options{
-			Strategy:     strategy,
-			MaxStates:    o.maxStates,
-			MaxDepth:     o.maxDepth,
-			TimeLimit:    o.timeLimit,
-			Workers:      o.workers,
-			Fingerprints: o.store == "fingerprint",
-			MaxMemory:    o.maxMemory << 20,
+			Strategy:      strategy,
+			MaxStates:     o.maxStates,
+			MaxDepth:      o.maxDepth,
+			TimeLimit:     o.timeLimit,
+			Workers:       o.workers,
+			Fingerprints:  o.store == "fingerprint",
+			MaxMemory:     o.maxMemory << 20,
+			ProgressEvery: o.progressEvery,
 		},
 	}
 	if !o.quiet {

@@ -81,3 +81,35 @@ func TestMutation2CheckJSONKeepsArrows(t *testing.T) {
 		t.Errorf("the JSON report escapes HTML characters:\n%s", stdout)
 	}
 }
+
+// TestProgressLines: check and simulate print progress lines on stderr at
+// the --progress-every interval, none with --quiet, and never on stdout.
+func TestProgressLines(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		lines bool
+	}{
+		{"check", []string{"check", "--progress-every", "1ns"}, true},
+		{"check json", []string{"check", "--json", "--progress-every", "1ns"}, true},
+		{"check quiet", []string{"check", "--quiet", "--progress-every", "1ns"}, false},
+		{"check default interval", []string{"check"}, false},
+		{"simulate", []string{"simulate", "--runs", "50", "--progress-every", "1ns"}, true},
+		{"simulate quiet", []string{"simulate", "--runs", "50", "--quiet", "--progress-every", "1ns"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append(append(tc.args, "--out", t.TempDir()), lecture)
+			code, stdout, stderr := cli(args...)
+			if code != exitOK {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if strings.Contains(stdout, "progress:") {
+				t.Errorf("progress on stdout:\n%s", stdout)
+			}
+			n := strings.Count(stderr, "progress: ")
+			if got := n > 0; got != tc.lines || strings.Count(stderr, "\n") != n {
+				t.Errorf("%d progress lines (want some: %v) in stderr:\n%s", n, tc.lines, stderr)
+			}
+		})
+	}
+}

@@ -29,6 +29,7 @@ func TestMutationBadFlagValues(t *testing.T) {
 		{"negative workers", []string{"--workers", "-2"}, "--workers: must not be negative, got -2"},
 		{"empty store", []string{"--store", ""}, `--store: must be exact or fingerprint, got ""`},
 		{"fingerprints with dfs", []string{"--store", "fingerprint", "--strategy", "dfs"}, "--store fingerprint needs --strategy bfs"},
+		{"progress every 0", []string{"--progress-every", "0"}, "--progress-every: must be positive, got 0s"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()

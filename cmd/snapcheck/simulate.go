@@ -36,6 +36,7 @@ type simulateOptions struct {
 	out      string
 	json     bool
 	quiet    bool
+	every    time.Duration
 	list     int
 }
 
@@ -49,6 +50,7 @@ func simulateFlags() (*pflag.FlagSet, *simulateOptions) {
 	fs.StringVar(&o.out, "out", "snapcheck-traces", "folder for counterexample trace files (one per violated property), created if needed")
 	fs.BoolVar(&o.json, "json", false, "print one JSON report on stdout instead of text")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines on stderr")
+	fs.DurationVar(&o.every, "progress-every", time.Second, "time between progress lines on stderr, e.g. 10s or 1m")
 	fs.IntVar(&o.list, "list", 10, "distinct snapshots to list in the text output (-1: all)")
 	return fs, o
 }
@@ -63,6 +65,8 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return fail(stderr, "simulate", fmt.Errorf("--runs: must be at least 1, got %d", o.runs))
 	case o.maxSteps < 0:
 		return fail(stderr, "simulate", fmt.Errorf("--max-steps: must not be negative, got %d", o.maxSteps))
+	case o.every <= 0:
+		return fail(stderr, "simulate", fmt.Errorf("--progress-every: must be positive, got %v (use --quiet for no progress lines)", o.every))
 	case math.IsNaN(o.bias) || o.bias < 0 || o.bias > 1:
 		return fail(stderr, "simulate", fmt.Errorf("--bias-markers: must be a weight in [0, 1], got %v", o.bias))
 	}
@@ -71,11 +75,12 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return fail(stderr, "simulate", err)
 	}
 	opts := properties.SimulateOptions{
-		Runs:         o.runs,
-		Seed:         uint64(o.seed),
-		MaxSteps:     o.maxSteps,
-		BiasMarkers:  fs.Changed("bias-markers"),
-		MarkerWeight: o.bias,
+		Runs:          o.runs,
+		Seed:          uint64(o.seed),
+		MaxSteps:      o.maxSteps,
+		BiasMarkers:   fs.Changed("bias-markers"),
+		MarkerWeight:  o.bias,
+		ProgressEvery: o.every,
 	}
 	if !o.quiet {
 		opts.Progress = func(runs int, steps int64, elapsed time.Duration) {
