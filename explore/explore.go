@@ -297,12 +297,9 @@ func (s *search) check(expanded int64, queue int64, depth int) bool {
 		// The table grows in steps of half its size: whether it takes a
 		// step before the next look is judged on as many states as may be
 		// added, at most one per transition.
-		next := mem + delta + s.st.growth(max(added, s.mostAdded))
+		growth := s.st.growth(max(added, s.mostAdded))
 		s.lastMem, s.lastLen = mem, s.st.len()
-		// A twentieth of the limit is left for what the guess misses: the
-		// garbage collector's pace (the runtime's own limit makes it
-		// collect harder, not stop the heap) and pages the kernel adds.
-		if next > s.opts.MaxMemory-s.opts.MaxMemory/20 {
+		if overMemory(s.opts.MaxMemory, mem, delta, growth) {
 			s.stopped = s.memoryLimitReached()
 			return false
 		}
@@ -530,6 +527,16 @@ func (s *search) successorBytes() int {
 // --max-states allows.
 func (s *search) stateLimitReached() bool {
 	return s.opts.MaxStates > 0 && int64(s.st.len()) >= s.opts.MaxStates
+}
+
+// overMemory says whether a search holding mem bytes would cross limit
+// before its next look, were it to add delta bytes (what it added since
+// the last look) and growth (the table's next step, if it takes one).
+// A twentieth of the limit is left for what that guess misses: the garbage
+// collector's pace (the runtime's own limit makes it collect harder, not
+// stop the heap) and pages the kernel adds.
+func overMemory(limit, mem, delta, growth int64) bool {
+	return mem+delta+growth > limit-limit/20
 }
 
 // memoryLimitReached is why a search stopped at the memory limit.

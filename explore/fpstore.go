@@ -120,7 +120,16 @@ func (s *fpStore) lookup(_ []byte, h uint64) (uint32, bool) {
 
 func (s *fpStore) footprint(n int) int { return footprint(n) }
 
-func (s *fpStore) growth(n int) int64 { return tableGrowth(s.len()+n, len(s.table)) }
+// growth is the memory the two tables grow by when n more states come:
+// the table's steps, and the next level's table doubling (8-byte slots and
+// 4-byte ids) as reserve doubles it.
+func (s *fpStore) growth(n int) int64 {
+	b := tableGrowth(s.len()+n, len(s.table))
+	for slots := len(s.next); 2*(s.len()+n-s.nextStart) > slots; slots *= 2 {
+		b += int64(2*slots) * 12
+	}
+	return b
+}
 
 func (s *fpStore) reserve(n, size int) (uint32, uint64) {
 	first, at := s.arena.reserve(n, size)

@@ -352,3 +352,61 @@ func TestStateLimitSameInBothStrategies(t *testing.T) {
 		}
 	}
 }
+
+// TestOverMemory: the memory limit stops a search whose memory, what it
+// added since the last look and its tables' next growth would together
+// pass the limit less a twentieth.
+func TestOverMemory(t *testing.T) {
+	for _, tc := range []struct {
+		limit, mem, delta, growth int64
+		want                      bool
+	}{
+		{2000, 1900, 0, 0, false},
+		{2000, 1901, 0, 0, true},
+		{2000, 1000, 400, 500, false},
+		{2000, 1000, 901, 0, true},
+		{2000, 1000, 0, 901, true},
+		{2000, 1, 1, 1899, true},
+		{1 << 30, 1<<30 - 1<<30/20, 0, 0, false},
+		{1 << 30, 1<<30 - 1<<30/20 + 1, 0, 0, true},
+	} {
+		if got := overMemory(tc.limit, tc.mem, tc.delta, tc.growth); got != tc.want {
+			t.Errorf("overMemory(%d, %d, %d, %d) = %v, want %v", tc.limit, tc.mem, tc.delta, tc.growth, got, tc.want)
+		}
+	}
+}
+
+// TestStoreGrowthPredicted: each store's growth(n) is zero when n more
+// states leave its tables as they are; when they grow, it is at least
+// what the tables add and at most three times the tables' new size.
+func TestStoreGrowthPredicted(t *testing.T) {
+	tables := func(s stateStore) int64 {
+		switch s := s.(type) {
+		case *store:
+			return int64(len(s.table)) * 8
+		case *fpStore:
+			return int64(len(s.table))*8 + int64(len(s.next))*12
+		}
+		t.Fatalf("unknown store %T", s)
+		return 0
+	}
+	for _, n := range []int{1, 500, 511, 512, 513, 2000, 55_000, 55_706, 55_707, 60_000, 90_000, 200_000} {
+		for _, s := range []stateStore{newStore(), newFPStore()} {
+			before := tables(s)
+			want := s.growth(n)
+			s.reserve(n, n*8)
+			after := tables(s)
+			switch {
+			case after == before && want != 0:
+				t.Errorf("%T, %d states: growth %d, tables unchanged", s, n, want)
+			case after != before && want < after-before:
+				t.Errorf("%T, %d states: growth %d, tables grew by %d", s, n, want, after-before)
+			case after != before && want > 3*after:
+				// The sum of the tables allocated on the way, each at
+				// most two thirds of the next.
+				t.Errorf("%T, %d states: growth %d, more than three times the new tables' %d bytes", s, n, want, after)
+			}
+			s.release()
+		}
+	}
+}
