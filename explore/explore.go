@@ -68,7 +68,8 @@ type Options struct {
 	// Workers is how many goroutines expand states in a breadth-first
 	// search (0 or 1: one). Results, and the store, are identical for
 	// every number (each worker adds its segments to the memory held).
-	// NewSpace must then give each extra worker its own Space.
+	// NewSpace must then give each extra worker its own Space. At most
+	// MaxWorkers.
 	Workers  int
 	NewSpace func() Space
 	// Fingerprints stores 64-bit fingerprints instead of whole states
@@ -165,6 +166,10 @@ type search struct {
 	err       error // the search cannot go on (see tooManySuccessors)
 }
 
+// MaxWorkers bounds Options.Workers: each worker keeps a window of
+// segments (some kilobytes) and a Space of its own.
+const MaxWorkers = 1024
+
 // Run searches the space exhaustively within the options' limits. A
 // search stopped by a limit or by ctx returns a Result with Complete false;
 // an error means the search could not run at all.
@@ -177,6 +182,9 @@ func Run(ctx context.Context, space Space, opts Options) (*Result, error) {
 	}
 	if opts.Fingerprints && opts.Strategy != BFS {
 		return nil, errors.New("explore: the fingerprint store needs breadth-first search")
+	}
+	if opts.Workers > MaxWorkers {
+		return nil, fmt.Errorf("explore: %d workers, more than the %d a search takes", opts.Workers, MaxWorkers)
 	}
 	if opts.Workers > 1 && opts.NewSpace == nil {
 		return nil, errors.New("explore: several workers need Options.NewSpace")

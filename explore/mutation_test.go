@@ -410,3 +410,17 @@ func TestStoreGrowthPredicted(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxWorkers: a search takes up to MaxWorkers workers and refuses more
+// with an error, before it allocates anything for them.
+func TestMaxWorkers(t *testing.T) {
+	g := grid(3, 3)
+	newSpace := func() Space { return grid(3, 3) }
+	res, err := Run(context.Background(), g, Options{Strategy: BFS, Workers: MaxWorkers, NewSpace: newSpace})
+	if err != nil || !res.Complete || res.States != 16 {
+		t.Fatalf("%d workers: %+v, %v", MaxWorkers, res, err)
+	}
+	if _, err := Run(context.Background(), g, Options{Strategy: BFS, Workers: MaxWorkers + 1, NewSpace: newSpace}); err == nil || !strings.Contains(err.Error(), "more than the 1024") {
+		t.Errorf("%d workers: error %v", MaxWorkers+1, err)
+	}
+}

@@ -62,7 +62,7 @@ func checkFlags() (*pflag.FlagSet, *checkOptions) {
 	fs.BoolVar(&o.allViolations, "all-violations", false, "keep every distinct violation, not only the first of each property")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines on stderr")
 	fs.DurationVar(&o.progressEvery, "progress-every", time.Second, "time between progress lines on stderr, e.g. 10s or 1m")
-	fs.IntVar(&o.workers, "workers", 0, "goroutines expanding states (breadth-first search); 0 means one per CPU; results, and the store, are identical for every number")
+	fs.IntVar(&o.workers, "workers", 0, "goroutines expanding states (breadth-first search), at most 1024; 0 means one per CPU; results, and the store, are identical for every number")
 	fs.StringVar(&o.store, "store", "exact", "visited-state store: exact (whole states, no merging ever) or fingerprint (64-bit fingerprints, less memory, reports its collision probability, writes parents to a temporary file; breadth-first only, and it cannot count executions when paths of different lengths meet)")
 	fs.Int64Var(&o.maxMemory, "max-memory", 0, "stop (exit 3) when the search would hold more than this many MB (of 2^20 bytes); 0 means 3/4 of this machine's memory")
 	fs.IntVar(&o.list, "list", 100, "distinct snapshots to list in the text report (-1: all)")
@@ -90,8 +90,8 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if o.store != "exact" && o.store != "fingerprint" {
 		return fail(stderr, "check", fmt.Errorf("--store: must be exact or fingerprint, got %q", o.store))
 	}
-	if o.workers < 0 {
-		return fail(stderr, "check", fmt.Errorf("--workers: must not be negative, got %d", o.workers))
+	if o.workers < 0 || o.workers > explore.MaxWorkers {
+		return fail(stderr, "check", fmt.Errorf("--workers: must be from 0 to %d, got %d", explore.MaxWorkers, o.workers))
 	}
 	if o.workers == 0 {
 		o.workers = runtime.NumCPU()

@@ -21,7 +21,7 @@ func TestEngineFlags(t *testing.T) {
 		{"reduction", []string{"check", "--quiet", "--por", "--out", out, "../../examples/lecture.json"}, 0, "partial-order reduction (figures are the reduced graph's)"},
 		{"one worker", []string{"check", "--quiet", "--workers", "1", "--out", out, "../../examples/lecture.json"}, 0, "1 worker(s)"},
 		{"bad store", []string{"check", "--store", "disk", "../../examples/lecture.json"}, 2, "--store: must be exact or fingerprint"},
-		{"negative workers", []string{"check", "--workers", "-1", "../../examples/lecture.json"}, 2, "--workers: must not be negative"},
+		{"negative workers", []string{"check", "--workers", "-1", "../../examples/lecture.json"}, 2, "--workers: must be from 0 to 1024, got -1"},
 		{"fingerprints need bfs", []string{"check", "--store", "fingerprint", "--strategy", "dfs", "../../examples/lecture.json"}, 2, "needs --strategy bfs"},
 	}
 	for _, tc := range tests {
