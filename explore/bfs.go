@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"runtime"
 	"sync/atomic"
+	"unsafe"
 )
 
 // The breadth-first search expands a level at a time, in segments of 64
@@ -59,7 +60,8 @@ import (
 // between processors (examples/bench/SCALING.md) were measured.
 //
 // The settling worker looks at the limits (check) every checkSegments
-// segments, and stops the level when one is reached or the state limit
+// segments, or sooner when the segments settled since then may have added
+// a 64th of the memory limit (lookBytes), and stops the level when one is reached or the state limit
 // cuts a segment; the segments generated beyond are dropped.
 //
 // This replaced rounds of phases with barriers between them (expand and
@@ -69,7 +71,10 @@ import (
 // against 1.10 s (best of 3 alternate runs), and cos418_8n_a ran 1.94x
 // faster with 2 workers than with 1 (best of 3), against 1.75-1.80x.
 const (
-	segmentStates  = 64 // states per segment
+	segmentStates = 64 // states per segment, at most (level.segStates)
+	// segmentBytes is what a segment's successors and candidates should
+	// take at most, judged on the level before (level.segStates).
+	segmentBytes   = 1 << 20
 	windowSegments = 8  // segments a worker may generate ahead of settling
 	checkSegments  = 32 // segments settled between two looks at the limits
 )
@@ -93,9 +98,11 @@ type segment struct {
 	findings []Finding
 	// remarks are the indices in cands of terminal states and of
 	// candidates with findings (summarize).
-	remarks  []int32
-	tooMany  bool // a state had more than maxSuccessors successors
-	depthCut bool // settle left a new state out (depth limit)
+	remarks []int32
+	tooMany bool // a state had more than maxSuccessors successors
+	// outOfRoom: the successors took all the memory left (grow)
+	outOfRoom bool
+	depthCut  bool // settle left a new state out (depth limit)
 	// limit is how many candidates count: all, or fewer when the state
 	// limit cuts the segment.
 	limit int
@@ -130,12 +137,12 @@ type worker struct {
 	from  uint32
 	event int32
 	alone bool // the only worker: emit asks for the table slots for settle
-	// maxBytes is how many bytes of successors a segment may hold
-	// (successorBytes).
-	maxBytes int
-	k        int // the worker's index
-	times    stageTimes
-	_        [128]byte // keeps other workers' fields off these cache lines
+	// room is search.room: a segment's memory, as it grows, is taken
+	// from it (grow).
+	room  *atomic.Int64
+	k     int // the worker's index
+	times stageTimes
+	_     [128]byte // keeps other workers' fields off these cache lines
 }
 
 func (w *worker) init() {
@@ -143,16 +150,17 @@ func (w *worker) init() {
 	w.emit = func(nb []byte, note uint64) {
 		ev := w.event
 		w.event++
-		if ev >= maxSuccessors || len(w.seg.buf) > w.maxBytes { // (see settleSegment)
+		g := w.seg
+		if ev >= maxSuccessors || len(g.buf)+len(nb) > cap(g.buf) && !w.grow(g, len(nb)) { // (see settleSegment)
 			return
 		}
-		g := w.seg
 		h := w.st.hash(nb)
 		if w.alone {
 			w.st.prefetch(h)
 		}
 		off := int32(len(g.buf))
-		g.buf = append(g.buf, nb...)
+		g.buf = g.buf[:int(off)+len(nb)] // grow made the room
+		copy(g.buf[off:], nb)
 		var f0, f1 int32
 		if note != 0 {
 			f0 = int32(len(g.findings))
@@ -168,17 +176,43 @@ func (w *worker) init() {
 		if len(g.cands) < cap(g.cands) {
 			g.cands = g.cands[:len(g.cands)+1]
 		} else {
+			n := cap(g.cands)
 			g.cands = append(g.cands, candidate{})
+			w.room.Add(-int64(cap(g.cands)-n) * int64(unsafe.Sizeof(candidate{})))
 		}
 		c := &g.cands[len(g.cands)-1]
 		c.from, c.event, c.off, c.n, c.hash, c.f0, c.f1 = w.from, ev, off, int32(len(nb)), h, f0, f1
 	}
 }
 
+// maxSegmentBytes bounds a segment's successors (candidates keep offsets
+// in 32 bits).
+const maxSegmentBytes = 1 << 30
+
+// grow makes room in g.buf for n more bytes, taking the new buffer's
+// memory from w.room; when there is no room (or the buffer would pass
+// maxSegmentBytes), it marks g outOfRoom instead, and g takes no more
+// successors.
+func (w *worker) grow(g *segment, n int) bool {
+	c := max(2*cap(g.buf), len(g.buf)+n, 4096)
+	switch {
+	case g.outOfRoom || c > maxSegmentBytes:
+	case w.room.Add(-int64(c)) < 0:
+		w.room.Add(int64(c)) // not taken
+	default:
+		b := make([]byte, len(g.buf), c)
+		copy(b, g.buf)
+		g.buf = b
+		return true
+	}
+	g.outOfRoom = true
+	return false
+}
+
 // generate generates the successors of states [lo, hi) into g.
 func (w *worker) generate(g *segment, lo, hi uint32) {
 	g.cands, g.buf, g.findings, g.remarks = g.cands[:0], g.buf[:0], g.findings[:0], g.remarks[:0]
-	g.tooMany = false
+	g.tooMany, g.outOfRoom = false, false
 	w.seg = g
 	for id := lo; id < hi; id++ {
 		w.from, w.event = id, 0
@@ -308,12 +342,18 @@ type level struct {
 	start, end uint32 // the level's states
 	depth      int
 	nseg       int64
-	probe      bool         // the depth limit: the level's successors are not stored (settle)
-	window     []*segment   // segment q is generated into window[q%len(window)]
-	next       atomic.Int64 // the next segment to generate
-	settled    atomic.Int64 // segments settled
-	settling   atomic.Bool  // a worker is settling
-	stop       atomic.Bool  // settling stopped the level (a limit, an error)
+	// segStates is the states of a segment: segmentStates, or fewer when
+	// the states of the level before had so many (or such large)
+	// successors each that segmentStates of them would take more than
+	// segmentBytes; so that the window holds some megabytes, not
+	// gigabytes, when states have hundreds of large successors.
+	segStates uint32
+	probe     bool         // the depth limit: the level's successors are not stored (settle)
+	window    []*segment   // segment q is generated into window[q%len(window)]
+	next      atomic.Int64 // the next segment to generate
+	settled   atomic.Int64 // segments settled
+	settling  atomic.Bool  // a worker is settling
+	stop      atomic.Bool  // settling stopped the level (a limit, an error)
 }
 
 // bfsState is what settling carries from segment to segment and level to
@@ -326,6 +366,7 @@ type bfsState struct {
 	room       int64 // states the state limit allows
 	sinceCheck int   // segments settled since the last look at the limits
 	added      int64 // transitions settled since then
+	levelBytes int64 // the successors and candidates of the level's segments
 	times      stageTimes
 }
 
@@ -346,15 +387,15 @@ func (s *search) work(w *worker, lv *level, bs *bfsState) {
 			s.settleOrYield(w, lv, bs)
 		}
 		g := lv.window[q%window]
-		lo := lv.start + uint32(q)*segmentStates
+		lo := lv.start + uint32(q)*lv.segStates
 		t0 := clock()
-		w.generate(g, lo, min(lo+segmentStates, lv.end))
+		w.generate(g, lo, min(lo+lv.segStates, lv.end))
 		g.summarize(bs.cur, lv.start, s.opts.Keep)
 		g.origin = w.k
 		w.times.generated(t0)
 		g.ready.Store(q + 1)
 		if w.k == 0 {
-			s.trySettle(lv, bs)
+			s.trySettle(w, lv, bs)
 		}
 	}
 	for !lv.stop.Load() && lv.settled.Load() < lv.nseg {
@@ -364,7 +405,7 @@ func (s *search) work(w *worker, lv *level, bs *bfsState) {
 
 // settleOrYield settles what is ready, or else lets another goroutine run.
 func (s *search) settleOrYield(w *worker, lv *level, bs *bfsState) {
-	if !s.trySettle(lv, bs) {
+	if !s.trySettle(w, lv, bs) {
 		t0 := clock()
 		runtime.Gosched()
 		w.times.waited(t0)
@@ -373,7 +414,7 @@ func (s *search) settleOrYield(w *worker, lv *level, bs *bfsState) {
 
 // trySettle settles the segments that are generated, in order, unless
 // another worker is at it. It reports whether it settled any.
-func (s *search) trySettle(lv *level, bs *bfsState) bool {
+func (s *search) trySettle(w *worker, lv *level, bs *bfsState) bool {
 	window := int64(len(lv.window))
 	did := false
 	for {
@@ -392,7 +433,7 @@ func (s *search) trySettle(lv *level, bs *bfsState) bool {
 				break
 			}
 			t0 := clock()
-			ok := s.settleSegment(lv, bs, g)
+			ok := s.settleSegment(w, lv, bs, g, q)
 			bs.times.settled(g.origin, t0)
 			if !ok {
 				lv.stop.Store(true)
@@ -404,17 +445,33 @@ func (s *search) trySettle(lv *level, bs *bfsState) bool {
 	}
 }
 
-// settleSegment settles g (settle) and merges what it found into the
-// search's figures; every checkSegments segments it looks at the limits.
-// It reports whether the search goes on.
-func (s *search) settleSegment(lv *level, bs *bfsState, g *segment) bool {
+// settleSegment settles g, segment q of the level (settle), and merges
+// what it found into the search's figures; every checkSegments segments it
+// looks at the limits. It reports whether the search goes on.
+func (s *search) settleSegment(w *worker, lv *level, bs *bfsState, g *segment, q int64) bool {
+	if g.outOfRoom {
+		// The memory left was taken before g's successors were all
+		// held, perhaps by segments generated ahead of it: look at the
+		// limits, which measures the memory held and so the room left,
+		// and generate g again, here.
+		if !s.look(lv, bs) {
+			return false
+		}
+		lo := lv.start + uint32(q)*lv.segStates
+		w.generate(g, lo, min(lo+lv.segStates, lv.end))
+		g.summarize(bs.cur, lv.start, s.opts.Keep)
+	}
 	if g.tooMany {
 		s.err = tooManySuccessors()
 		return false
 	}
-	// A segment whose successors passed maxBytes holds only part of them
+	// A segment whose successors found no room holds only part of them
 	// (emit stops adding them, as it does beyond maxSuccessors).
-	if len(g.buf) > s.successorBytes() {
+	if g.outOfRoom {
+		if s.opts.MaxMemory <= 0 {
+			s.err = fmt.Errorf("the successors of %d states take more than %d bytes, the most this explorer holds for them (make the configuration smaller)", lv.segStates, maxSegmentBytes)
+			return false
+		}
 		s.stopped = s.memoryLimitReached()
 		return false
 	}
@@ -438,7 +495,10 @@ func (s *search) settleSegment(lv *level, bs *bfsState, g *segment) bool {
 		s.stopped = fmt.Sprintf("state limit (--max-states %d) reached", s.opts.MaxStates)
 		return false
 	}
-	if bs.sinceCheck++; bs.sinceCheck == checkSegments {
+	held := int64(len(g.buf)) + perTransition*int64(len(g.cands))
+	s.pending += held
+	bs.levelBytes += held
+	if bs.sinceCheck++; bs.sinceCheck == checkSegments || s.pending >= s.lookBytes() {
 		return s.look(lv, bs)
 	}
 	return true
@@ -454,7 +514,7 @@ func (s *search) look(lv *level, bs *bfsState) bool {
 	}
 	s.mostAdded = int(bs.added)
 	bs.sinceCheck, bs.added = 0, 0
-	queue := int64(s.st.len()) - int64(lv.start) - lv.settled.Load()*segmentStates
+	queue := int64(s.st.len()) - int64(lv.start) - lv.settled.Load()*int64(lv.segStates)
 	return s.check(0, max(queue, 0), lv.depth)
 }
 
@@ -466,7 +526,7 @@ func (s *search) bfs() {
 		if k > 0 {
 			sp = s.opts.NewSpace()
 		}
-		workers[k] = &worker{space: sp, st: s.st, alone: nw == 1, k: k, maxBytes: s.successorBytes()}
+		workers[k] = &worker{space: sp, st: s.st, alone: nw == 1, k: k, room: &s.room}
 		workers[k].init()
 	}
 	crew := newCrew(nw)
@@ -479,7 +539,7 @@ func (s *search) bfs() {
 	bs.cur.reset(1)
 	bs.cur.one(0)
 	bs.next.reset(0)
-	start := uint32(0)
+	start, prev := uint32(0), uint32(0) // prev: the states of the level before
 	for depth := 0; start < uint32(s.st.len()); depth++ {
 		if depth > 0 {
 			bs.cur, bs.next = bs.next, bs.cur
@@ -488,8 +548,13 @@ func (s *search) bfs() {
 		}
 		end := uint32(s.st.len())
 		lv := &level{start: start, end: end, depth: depth, window: window,
-			nseg:  int64((end - start + segmentStates - 1) / segmentStates),
-			probe: s.opts.MaxDepth > 0 && depth >= s.opts.MaxDepth}
+			segStates: segmentStates,
+			probe:     s.opts.MaxDepth > 0 && depth >= s.opts.MaxDepth}
+		if perState := bs.levelBytes / int64(max(prev, 1)); perState > 0 {
+			lv.segStates = uint32(min(max(segmentBytes/perState, 1), segmentStates))
+		}
+		lv.nseg = int64((end - start + lv.segStates - 1) / lv.segStates)
+		prev, bs.levelBytes = end-start, 0
 		if !s.look(lv, bs) {
 			break
 		}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/big"
 	"runtime/metrics"
+	"sync/atomic"
 	"time"
 )
 
@@ -157,6 +158,15 @@ type search struct {
 	lastProg time.Time
 	lastMem  int64 // the memory at the last look (limits)
 	lastLen  int   // the states stored at the last look
+	// pending bounds the memory that the states expanded (depth first) or
+	// settled (breadth first) since the last look may have added: their
+	// successors' bytes and perTransition for each transition.
+	pending int64
+	// room is what may still be allocated before the next look without
+	// passing the memory limit (less its margin): the breadth-first
+	// workers' segments take their memory from it, and a depth-first
+	// state's successors (pending) must fit in it.
+	room atomic.Int64
 	// breadth-first: how many states the segments settled before the
 	// next look may add at most (the memory limit's guess): as many as the
 	// transitions settled since the last look
@@ -193,6 +203,11 @@ func Run(ctx context.Context, space Space, opts Options) (*Result, error) {
 		ctx: ctx, opts: opts, space: space,
 		findings: map[string]*Found{}, occ: map[string][]occurrence{},
 		start: time.Now(),
+	}
+	s.room.Store(math.MaxInt64)
+	if opts.MaxMemory > 0 {
+		// Until the first look.
+		s.room.Store(usable(opts.MaxMemory) - max(processMemory(), residentMemory()))
 	}
 	if opts.Fingerprints {
 		s.st = newFPStore()
@@ -291,13 +306,15 @@ func (s *search) check(expanded int64, queue int64, depth int) bool {
 		s.stopped = fmt.Sprintf("state limit (--max-states %d) reached", s.opts.MaxStates)
 		return false
 	}
-	if expanded&1023 != 0 {
+	if expanded&1023 != 0 && s.pending < s.lookBytes() {
 		return true
 	}
+	s.pending = 0
 	// expanded == 0: a breadth-first look (see search.look); always look.
 	if s.opts.MaxMemory > 0 {
 		// Stop before the states expanded until the next look (2,048
-		// breadth-first, 1,024 depth-first) would cross the limit, were
+		// breadth-first, 1,024 depth-first, or those whose successors
+		// take lookBytes) would cross the limit, were
 		// they to add as many states and as much memory as those since the
 		// last look did, and grow the table for them.
 		mem := max(s.memory(), processMemory()+s.st.offHeap(), residentMemory())
@@ -311,6 +328,7 @@ func (s *search) check(expanded int64, queue int64, depth int) bool {
 			s.stopped = s.memoryLimitReached()
 			return false
 		}
+		s.room.Store(usable(s.opts.MaxMemory) - mem - growth)
 	}
 	if err := s.ctx.Err(); err != nil {
 		s.stopped = "interrupted"
@@ -455,7 +473,7 @@ func (s *search) dfs() {
 				s.err = tooManySuccessors()
 				return // the search stops after this state
 			}
-			if size += len(nb); size > s.successorBytes() {
+			if size += len(nb); s.pending+int64(size)+perTransition*int64(n) > s.room.Load() {
 				tooBig = true
 				return
 			}
@@ -472,6 +490,7 @@ func (s *search) dfs() {
 				s.space.Transition(state, nb, note, s.report(f.id, ev))
 			}
 		})
+		s.pending += int64(size) + perTransition*int64(n)
 		if n == 0 {
 			s.res.Terminal++
 			cnt.one(int(f.id))
@@ -520,15 +539,21 @@ func (s *search) dfs() {
 	}
 }
 
-// successorBytes bounds the bytes of successors that one state (depth
-// first) or one segment (breadth first) may emit: an eighth of the memory
-// limit, so that a state with very many large successors stops the search
-// at the limit rather than exhausting memory before the next look at it.
-func (s *search) successorBytes() int {
+// perTransition is what a transition may add to the memory held besides
+// its successor's bytes, at most: a stored state's table slot, length,
+// parent and event, and a candidate record.
+const perTransition = 64
+
+// lookBytes is how much memory the states expanded or settled since the
+// last look (pending) may have added before the search looks at the
+// limits again, whatever its count of states or segments says: a 64th of
+// the memory limit, so that banks of large states with many successors
+// cannot pass the limit between two looks.
+func (s *search) lookBytes() int64 {
 	if s.opts.MaxMemory <= 0 {
-		return math.MaxInt
+		return math.MaxInt64
 	}
-	return int(s.opts.MaxMemory / 8)
+	return s.opts.MaxMemory / 64
 }
 
 // stateLimitReached reports whether the store holds as many states as
@@ -538,14 +563,18 @@ func (s *search) stateLimitReached() bool {
 }
 
 // overMemory says whether a search holding mem bytes would cross limit
-// before its next look, were it to add delta bytes (what it added since
-// the last look) and growth (the table's next step, if it takes one).
-// A twentieth of the limit is left for what that guess misses: the garbage
-// collector's pace (the runtime's own limit makes it collect harder, not
-// stop the heap) and pages the kernel adds.
+// (less its margin, usable) before its next look, were it to add delta
+// bytes (what it added since the last look) and growth (the table's next
+// step, if it takes one).
 func overMemory(limit, mem, delta, growth int64) bool {
-	return mem+delta+growth > limit-limit/20
+	return mem+delta+growth > usable(limit)
 }
+
+// usable is the memory a search may hold under limit. A twentieth is left
+// for what its guesses miss: the garbage collector's pace (the runtime's
+// own limit makes it collect harder, not stop the heap) and pages the
+// kernel adds.
+func usable(limit int64) int64 { return limit - limit/20 }
 
 // memoryLimitReached is why a search stopped at the memory limit.
 func (s *search) memoryLimitReached() string {

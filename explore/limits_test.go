@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // wide is a space whose initial state has n successors, each terminal.
@@ -81,9 +82,80 @@ func TestHugeSuccessors(t *testing.T) {
 		if res.Complete || !strings.Contains(res.Stopped, "memory limit (--max-memory 64 MB) reached") {
 			t.Errorf("%s: complete %v, stopped %q; want the memory limit", name, res.Complete, res.Stopped)
 		}
-		// An eighth of the limit holds 128 successors.
-		if res.States > 1+129 {
-			t.Errorf("%s: %d states stored, want at most the successors in an eighth of the limit", name, res.States)
+		// The limit holds 1,024 successors, less what the process holds.
+		if res.States > 1024 {
+			t.Errorf("%s: %d states stored (%d MB of successors), more than the limit holds", name, res.States, res.States*int64(sp.size)>>20)
+		}
+	}
+}
+
+// fan is a space of three levels: the initial state, n small children
+// and, under each child, k terminal grandchildren of size bytes.
+type fan struct{ n, k, size int }
+
+func (f fan) Initial(dst []byte) []byte { return append(dst, 0) }
+
+func (f fan) Successors(state []byte, emit func([]byte, uint64)) {
+	switch len(state) {
+	case 1:
+		for i := range f.n {
+			emit(binary.LittleEndian.AppendUint32([]byte{1}, uint32(i)), 0)
+		}
+	case 5:
+		buf := make([]byte, f.size)
+		copy(buf, state)
+		for i := range f.k {
+			binary.LittleEndian.PutUint32(buf[5:], uint32(i))
+			emit(buf, 0)
+		}
+	}
+}
+
+func (fan) Transition([]byte, []byte, uint64, func(Finding)) {}
+func (fan) Terminal([]byte, func(Finding))                   {}
+
+// TestLookByBytes: states whose successors take much memory bring the
+// next look at the limits forward (lookBytes, a 64th of the limit): the
+// search looks about once per lookBytes of successors, where its counts
+// of states (every 1,024 expanded depth first, every 32 segments and each
+// level breadth first) would look a few times at most. The limit is what
+// the test process holds plus 256 MB (the race detector's process holds
+// much more), so the successors, 64 to 80 MB in all, fit.
+func TestLookByBytes(t *testing.T) {
+	for _, tc := range []struct {
+		sp    fan
+		opts  Options
+		count int // looks by counts of states, at most
+	}{
+		// 1,000 children of 80 kB of successors each, in segments of 15
+		// (the initial state's successors take 69 kB): 67 segments, and
+		// the look at the level's start.
+		{fan{n: 1000, k: 20, size: 4 << 10}, Options{Strategy: BFS, Workers: 1}, 1 + 2},
+		{fan{n: 1000, k: 20, size: 4 << 10}, Options{Strategy: BFS, Workers: 2}, 1 + 2},
+		// 1,051 states expanded, the 50 children with 1.3 MB each.
+		{fan{n: 50, k: 20, size: 64 << 10}, Options{Strategy: DFS}, 2},
+	} {
+		looks := 0
+		sp := tc.sp
+		opts := tc.opts
+		opts.NewSpace = func() Space { return sp }
+		opts.MaxMemory = (residentMemory()>>20 + 256) << 20
+		opts.ProgressEvery = time.Nanosecond
+		opts.Progress = func(st Stats) {
+			// Breadth first, the looks while the children are expanded.
+			if opts.Strategy == DFS || st.Depth == 1 {
+				looks++
+			}
+		}
+		res, err := Run(context.Background(), sp, opts)
+		name := fmt.Sprintf("%s, %d workers", opts.Strategy, opts.Workers)
+		if err != nil || !res.Complete || res.States != int64(1+sp.n+sp.n*sp.k) {
+			t.Fatalf("%s: %+v, %v", name, res, err)
+		}
+		total := int64(sp.n * sp.k * (sp.size + perTransition))
+		want := max(int(total/(opts.MaxMemory/64))/2, tc.count+1)
+		if looks < want {
+			t.Errorf("%s: %d looks at the limits, want %d or more (%d MB of successors, limit %d MB)", name, looks, want, total>>20, opts.MaxMemory>>20)
 		}
 	}
 }

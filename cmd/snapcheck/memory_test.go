@@ -45,8 +45,9 @@ func TestMain(m *testing.M) {
 
 // TestMaxMemoryPeak: a search stopped by --max-memory stops in time: the
 // process's peak resident memory, as the kernel counts it, stays within
-// the limit (the limit is checked at each level and every 2,048 states
-// settled, from a guess of what the next ones will add).
+// the limit (the limit is checked at each level, every 2,048 states
+// settled and every 64th of the limit their successors take, from a guess
+// of what the next ones will add).
 func TestMaxMemoryPeak(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("peak resident memory from /proc/self/status (Linux)")
@@ -60,6 +61,15 @@ func TestMaxMemoryPeak(t *testing.T) {
 	// machine and the binary, so a sweep finds the rounds that nearly fit.
 	for mb := 30; mb <= 130; mb += 5 {
 		runs = append(runs, run{"../../examples/bench/any3n_ms2_a1.json", mb}, run{"../../examples/bench/any3n_ms2_b2.json", mb})
+	}
+	// 16 nodes, every pair linked: states of some 600 bytes, about 700
+	// successors each, so 64 states' successors take some 27 MB. Before
+	// segments had fewer states then, the workers' buffers took their
+	// memory from what the limit leaves (search.room) and large successors
+	// brought the next look forward (lookBytes), --max-memory 100 peaked at
+	// 150-180 MiB.
+	for mb := 40; mb <= 250; mb += 30 {
+		runs = append(runs, run{"testdata/memory/wide16.json", mb})
 	}
 	stopped := 0
 	for _, c := range runs {
