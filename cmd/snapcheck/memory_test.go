@@ -67,7 +67,7 @@ func TestMaxMemoryPeak(t *testing.T) {
 	// segments had fewer states then, the workers' buffers took their
 	// memory from what the limit leaves (search.room) and large successors
 	// brought the next look forward (lookBytes), --max-memory 100 peaked at
-	// 150-180 MiB.
+	// 146-178 MiB.
 	for mb := 40; mb <= 250; mb += 30 {
 		runs = append(runs, run{"testdata/memory/wide16.json", mb})
 	}
