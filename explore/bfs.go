@@ -61,8 +61,12 @@ import (
 //
 // The settling worker looks at the limits (check) every checkSegments
 // segments, or sooner when the segments settled since then may have added
-// a 64th of the memory limit (lookBytes), and stops the level when one is reached or the state limit
-// cuts a segment; the segments generated beyond are dropped.
+// a 64th of the memory limit (lookBytes), and stops the level when one is
+// reached or the state limit cuts a segment; the segments generated beyond
+// are dropped. The workers' segments take the memory they grow by from
+// what the limit leaves (search.room); a segment that finds none is
+// generated again once it is the next to settle and a look has measured
+// the memory held, and stops the search if it finds none again.
 //
 // This replaced rounds of phases with barriers between them (expand and
 // look up; first occurrences by shard of hash; store by segment), where
@@ -495,9 +499,9 @@ func (s *search) settleSegment(w *worker, lv *level, bs *bfsState, g *segment, q
 		s.stopped = fmt.Sprintf("state limit (--max-states %d) reached", s.opts.MaxStates)
 		return false
 	}
-	held := int64(len(g.buf)) + perTransition*int64(len(g.cands))
-	s.pending += held
-	bs.levelBytes += held
+	took := int64(len(g.buf)) + perTransition*int64(len(g.cands))
+	s.pending += took
+	bs.levelBytes += took
 	if bs.sinceCheck++; bs.sinceCheck == checkSegments || s.pending >= s.lookBytes() {
 		return s.look(lv, bs)
 	}
