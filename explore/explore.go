@@ -77,7 +77,8 @@ type Options struct {
 	// (breadth-first only): far less memory, at a small risk of merging two
 	// different states (Result.CollisionProbability). The search tree
 	// (each state's parent and event, to rebuild paths) then goes to a
-	// temporary file (os.CreateTemp, removed when Run returns).
+	// temporary file (os.CreateTemp, its name removed at once, so that
+	// even a killed process leaves nothing behind).
 	Fingerprints bool
 	// MaxMemory stops the search (incomplete) when the process's memory
 	// (what the Go runtime holds from the system, or its resident memory),

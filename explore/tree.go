@@ -76,6 +76,10 @@ type fileTree struct {
 	batch []byte // the parents and events of ids [first, first+len/6)
 	n     int
 	err   error
+	// unlinked: the file's name was removed at once (the open file stays
+	// usable), so that a process killed (SIGKILL, the OOM killer) leaves
+	// nothing behind; where the system refuses that, close removes it.
+	unlinked bool
 }
 
 const treeEntry = 6
@@ -85,7 +89,7 @@ func newFileTree() (*fileTree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("explore: temporary file for the search tree: %w", err)
 	}
-	return &fileTree{f: f, w: bufio.NewWriterSize(f, 1<<16)}, nil
+	return &fileTree{f: f, w: bufio.NewWriterSize(f, 1<<16), unlinked: os.Remove(f.Name()) == nil}, nil
 }
 
 func (t *fileTree) extend(n int, _ uint16) {
@@ -116,7 +120,9 @@ func (t *fileTree) bytes() int64 { return int64(cap(t.batch)) + int64(t.w.Size()
 
 func (t *fileTree) close() {
 	t.f.Close()
-	os.Remove(t.f.Name())
+	if !t.unlinked {
+		os.Remove(t.f.Name())
+	}
 }
 
 // idHeap is a max-heap of ids.

@@ -22,6 +22,9 @@ Exit codes: 1 the violation the trace records is reproduced; 0 the trace
 replays and shows no violation (a witness trace); 2 the file is malformed,
 diverges, or does not reproduce the violation it records.`
 
+// maxStepWidth bounds the width of replay's step column.
+const maxStepWidth = 120
+
 type replayOptions struct {
 	quiet bool
 }
@@ -53,9 +56,13 @@ func runReplay(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if !o.quiet {
 		fmt.Fprintf(stdout, "replay %s: %s, algorithm %s, %d events\n", path, what, tr.Algorithm, len(tr.Events))
 	}
+	// The step column is as wide as the longest text the file gives, up
+	// to maxStepWidth: the texts are the file's, and an edited one (fmt
+	// pads to at most 10^6 and prints %!(BADWIDTH) beyond) must not garble
+	// or pad every line.
 	width := 0
 	for _, e := range tr.Events {
-		width = max(width, len(e.Text))
+		width = max(width, min(len(e.Text), maxStepWidth))
 	}
 	step := func(r counterexamples.StepReport) {
 		if !o.quiet {

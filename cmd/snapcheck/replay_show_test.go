@@ -229,3 +229,33 @@ func TestReplayWitnessWithViolation(t *testing.T) {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// TestReplayLongEventText: a trace whose event text was edited to be
+// longer than fmt can pad (10^6) replays with readable step lines, not
+// "%!(BADWIDTH)" on each.
+func TestReplayLongEventText(t *testing.T) {
+	out := t.TempDir()
+	if code, stdout, stderr := cli("check", "--quiet", "--out", out, "../../examples/broken/late-markers.json"); code != exitViolation {
+		t.Fatalf("check exit %d\n%s%s", code, stdout, stderr)
+	}
+	traces, _ := filepath.Glob(filepath.Join(out, "*.trace.json"))
+	if len(traces) == 0 {
+		t.Fatal("check wrote no trace")
+	}
+	tr, err := counterexamples.ReadFile(traces[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.Events[0].Text = strings.Repeat("x", 2_000_000)
+	path := filepath.Join(out, "edited.trace.json")
+	if err := tr.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := cli("replay", path)
+	if code != exitViolation {
+		t.Fatalf("replay exit %d, want 1\n%s", code, stderr)
+	}
+	if strings.Contains(stdout, "%!") || len(stdout) > 100_000 {
+		t.Fatalf("replay's step lines are garbled or padded (%d bytes):\n%.400s", len(stdout), stdout)
+	}
+}
