@@ -587,6 +587,16 @@ func (s *search) memory() int64 {
 	return s.st.bytes() + s.tree.bytes()
 }
 
+// MemoryInUse is the process's memory as the memory limit counts it: what
+// the Go runtime holds from the system, or the process's resident memory,
+// whichever is larger (Options.MaxMemory). Work done after a search (such
+// as rebuilding its paths) can hold itself to the same limit with it.
+func MemoryInUse() int64 { return max(processMemory(), residentMemory()) }
+
+// UsableMemory is the memory a search holds itself to under limit: the
+// limit less a twentieth, left for what its guesses miss.
+func UsableMemory(limit int64) int64 { return usable(limit) }
+
 // processMemory is the memory the Go runtime holds from the system, less
 // what it has returned (runtime/metrics; no stop-the-world).
 func processMemory() int64 {

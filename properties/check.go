@@ -251,20 +251,24 @@ type Report struct {
 	Reduction string  `json:"reduction"`
 	// Renamings is, with symmetry reduction, how many renamings of nodes
 	// other than the identity map the bank to itself.
-	Renamings       int         `json:"renamings,omitempty"`
-	States          int64       `json:"states"`
-	Transitions     int64       `json:"transitions"`
-	Executions      *big.Int    `json:"executions"`
-	ExecutionsNote  string      `json:"executions_note,omitempty"`
-	TerminalStates  int64       `json:"terminal_states"`
-	Depth           int         `json:"depth"`
-	Snapshots       []Snapshot  `json:"snapshots"`
-	NeverStarted    []string    `json:"never_started,omitempty"`
-	Violations      []Violation `json:"violations"`
-	Stopped         string      `json:"stopped,omitempty"`
-	ElapsedSeconds  float64     `json:"elapsed_seconds"`
-	StatesPerSecond float64     `json:"states_per_second"`
-	StoreBytes      int64       `json:"store_bytes"`
+	Renamings      int         `json:"renamings,omitempty"`
+	States         int64       `json:"states"`
+	Transitions    int64       `json:"transitions"`
+	Executions     *big.Int    `json:"executions"`
+	ExecutionsNote string      `json:"executions_note,omitempty"`
+	TerminalStates int64       `json:"terminal_states"`
+	Depth          int         `json:"depth"`
+	Snapshots      []Snapshot  `json:"snapshots"`
+	NeverStarted   []string    `json:"never_started,omitempty"`
+	Violations     []Violation `json:"violations"`
+	Stopped        string      `json:"stopped,omitempty"`
+	// Unlisted counts the distinct snapshots that the search found and the
+	// report does not list, because rebuilding their executions (after
+	// the search) was stopped: by ctx or the memory limit (Stopped).
+	Unlisted        int     `json:"unlisted_snapshots,omitempty"`
+	ElapsedSeconds  float64 `json:"elapsed_seconds"`
+	StatesPerSecond float64 `json:"states_per_second"`
+	StoreBytes      int64   `json:"store_bytes"`
 	// Workers is how many goroutines searched: --workers, or one for a
 	// depth-first search, which is sequential.
 	Workers int    `json:"workers"`
@@ -314,7 +318,7 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 	if s := res.Elapsed.Seconds(); s > 0 {
 		rep.StatesPerSecond = float64(res.States) / s
 	}
-	if err := fillReport(sys, opts, eo.Workers, res, rep); err != nil {
+	if err := fillReport(ctx, sys, opts, eo.Workers, res, rep); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -322,8 +326,11 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 
 // fillReport does the work of Check after the search: it rebuilds the
 // executions of res's findings into rep's violations and snapshots, checks
-// their witnesses, sorts the snapshots and sets the verdict.
-func fillReport(sys *model.System, opts Options, workers int, res *explore.Result, rep *Report) error {
+// their witnesses, sorts the snapshots and sets the verdict. Rebuilding
+// the snapshots' executions stops when ctx is done or the process holds
+// more memory than the limit allows: the snapshots not rebuilt then are
+// not listed (rep.Unlisted), and the verdict is not ok.
+func fillReport(ctx context.Context, sys *model.System, opts Options, workers int, res *explore.Result, rep *Report) error {
 	// Rebuilding the executions of the distinct snapshots is independent
 	// work per snapshot: done by the workers, kept in the findings' order.
 	var snapFindings []*explore.Found
@@ -349,6 +356,7 @@ func fillReport(sys *model.System, opts Options, workers int, res *explore.Resul
 	// ran afterwards.
 	snaps := make([][]Snapshot, len(snapFindings))
 	witnessErrs := make([]error, len(snapFindings))
+	halt := halter{ctx: ctx, limit: opts.Explore.MaxMemory}
 	rbs := make([]*rebuild, parallelWorkers(len(snapFindings), workers))
 	err := parallelFor(len(snapFindings), workers, func(w, k int) error {
 		f := snapFindings[k]
@@ -363,6 +371,10 @@ func fillReport(sys *model.System, opts Options, workers int, res *explore.Resul
 		var sn int
 		var xs []*Execution // nil for an execution renamed after its rebuilding
 		for i, p := range f.Paths {
+			if why := halt.why(); why != "" {
+				rb.reclaim(xs)
+				return &haltError{why}
+			}
 			evs, st, completed, x, err := rb.follow(p, true)
 			if err != nil {
 				return err
@@ -409,6 +421,13 @@ func fillReport(sys *model.System, opts Options, workers int, res *explore.Resul
 		rb.reclaim(xs)
 		return nil
 	})
+	var halted *haltError
+	if errors.As(err, &halted) {
+		if rep.Stopped == "" {
+			rep.Stopped = halted.why
+		}
+		err = nil
+	}
 	if err != nil {
 		return err
 	}
@@ -421,6 +440,10 @@ func fillReport(sys *model.System, opts Options, workers int, res *explore.Resul
 	// representative's, and renaming keeps happens-before and every replay:
 	// their witness counts are the representative's.
 	for _, ss := range snaps {
+		if ss == nil {
+			rep.Unlisted++
+			continue
+		}
 		for j := 1; j < len(ss); j++ {
 			c := *ss[0].Witnesses
 			ss[j].Witnesses = &c
@@ -432,13 +455,46 @@ func fillReport(sys *model.System, opts Options, workers int, res *explore.Resul
 	switch {
 	case len(rep.Violations) > 0:
 		rep.Verdict = Violated
-	case !res.Complete:
+	case !res.Complete || halted != nil:
 		rep.Verdict = Incomplete
 	default:
 		rep.Verdict = OK
 	}
 	return nil
 }
+
+// halter tells the rebuilding of executions after the search to stop: when
+// ctx is done, or when the process holds more memory than limit allows
+// (looked at every 64th call).
+type halter struct {
+	ctx    context.Context
+	limit  int64
+	calls  atomic.Int64
+	halted atomic.Pointer[string] // why, once a call said to stop
+}
+
+// why is why to stop, or "".
+func (h *halter) why() string {
+	if w := h.halted.Load(); w != nil {
+		return *w
+	}
+	var why string
+	switch {
+	case h.ctx.Err() != nil:
+		why = "interrupted while the executions of the distinct snapshots were rebuilt"
+	case h.limit > 0 && h.calls.Add(1)%64 == 0 && explore.MemoryInUse() > explore.UsableMemory(h.limit):
+		why = fmt.Sprintf("memory limit (--max-memory %d MB) reached while the executions of the distinct snapshots were rebuilt", h.limit>>20)
+	default:
+		return ""
+	}
+	h.halted.CompareAndSwap(nil, &why)
+	return *h.halted.Load()
+}
+
+// haltError stops parallelFor's work when a halter says so.
+type haltError struct{ why string }
+
+func (e *haltError) Error() string { return e.why }
 
 // sortSnapshots sorts snaps stably by CompareValues, reading each value's
 // maps once rather than at every comparison.

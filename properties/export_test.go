@@ -21,7 +21,7 @@ func PostSearch(ctx context.Context, sys *model.System, opts Options) (func() (*
 	return func() (rep *Report, err error) {
 		defer catchContract(&err)
 		rep = &Report{Snapshots: []Snapshot{}, Violations: []Violation{}}
-		if err := fillReport(sys, opts, eo.Workers, res, rep); err != nil {
+		if err := fillReport(ctx, sys, opts, eo.Workers, res, rep); err != nil {
 			return nil, err
 		}
 		return rep, nil

@@ -501,3 +501,48 @@ func TestExplainKeepsOneSnapshot(t *testing.T) {
 		t.Fatal("no trace where s1 and s2 violate the same property with different recorded values")
 	}
 }
+
+// TestRebuildHalted: rebuilding the distinct snapshots' executions after
+// the search stops when ctx is done: the report lists none of them, counts
+// them as unlisted and is incomplete, never ok.
+func TestRebuildHalted(t *testing.T) {
+	sys := loadExample(t, "lecture.json")
+	full, err := Check(context.Background(), sys, Options{})
+	if err != nil || full.Verdict != OK {
+		t.Fatalf("check: %v, %+v", err, full)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	post, err := PostSearch(ctx, sys, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	rep, err := post()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Verdict != Incomplete || len(rep.Snapshots) != 0 || rep.Unlisted != len(full.Snapshots) ||
+		!strings.Contains(rep.Stopped, "interrupted while the executions of the distinct snapshots were rebuilt") {
+		t.Errorf("verdict %s, %d snapshots listed, %d unlisted (want 0 and %d), stopped %q",
+			rep.Verdict, len(rep.Snapshots), rep.Unlisted, len(full.Snapshots), rep.Stopped)
+	}
+}
+
+// TestHalterMemory: the halter looks at the memory every 64th call, and
+// once it has said to stop it says so at every call.
+func TestHalterMemory(t *testing.T) {
+	h := halter{ctx: context.Background(), limit: 1 << 20}
+	for i := 1; i < 64; i++ {
+		if why := h.why(); why != "" {
+			t.Fatalf("call %d: %q, want to go on", i, why)
+		}
+	}
+	for i := 64; i < 67; i++ {
+		if why := h.why(); why != "memory limit (--max-memory 1 MB) reached while the executions of the distinct snapshots were rebuilt" {
+			t.Fatalf("call %d: %q, want the memory limit", i, why)
+		}
+	}
+	if why := (&halter{ctx: context.Background()}).why(); why != "" {
+		t.Errorf("no limit: %q", why)
+	}
+}

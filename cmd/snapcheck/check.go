@@ -242,10 +242,17 @@ func printReport(w io.Writer, sys *model.System, rep *properties.Report, list in
 		fmt.Fprintln(w, "Verdict: ok — every property holds in every execution.")
 	case properties.Violated:
 		fmt.Fprintf(w, "Verdict: violation — %d property violation(s) found.\n", len(rep.Violations))
-		if rep.Stopped != "" {
+		switch {
+		case rep.Unlisted > 0:
+			fmt.Fprintf(w, "(%s of the distinct snapshots are not listed: %s.)\n", thousands(int64(rep.Unlisted)), rep.Stopped)
+		case rep.Stopped != "":
 			fmt.Fprintf(w, "(The search also stopped early: %s.)\n", rep.Stopped)
 		}
 	default:
+		if rep.Unlisted > 0 {
+			fmt.Fprintf(w, "Verdict: incomplete — %s; the search found no violation in the %s states, but %s of the distinct snapshots are not listed.\n", rep.Stopped, thousands(rep.States), thousands(int64(rep.Unlisted)))
+			break
+		}
 		fmt.Fprintf(w, "Verdict: incomplete — %s; no violation in the %s states explored, but the space was not exhausted.\n", rep.Stopped, thousands(rep.States))
 	}
 }

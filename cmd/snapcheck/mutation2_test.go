@@ -113,3 +113,28 @@ func TestProgressLines(t *testing.T) {
 		})
 	}
 }
+
+// TestReportUnlisted: a report whose snapshots were not all rebuilt says
+// how many are not listed and why, as its verdict line (incomplete) or
+// after it (a violation).
+func TestReportUnlisted(t *testing.T) {
+	sys, err := algorithms.Load(lecture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const why = "interrupted while the executions of the distinct snapshots were rebuilt"
+	for _, tc := range []struct {
+		verdict properties.Verdict
+		want    string
+	}{
+		{properties.Incomplete, "Verdict: incomplete — " + why + "; the search found no violation in the 1,234 states, but 5 of the distinct snapshots are not listed.\n"},
+		{properties.Violated, "(5 of the distinct snapshots are not listed: " + why + ".)\n"},
+	} {
+		rep := &properties.Report{Verdict: tc.verdict, States: 1234, Unlisted: 5, Stopped: why}
+		var b strings.Builder
+		printReport(&b, sys, rep, 10, false)
+		if !strings.HasSuffix(b.String(), tc.want) {
+			t.Errorf("%s: the report ends\n%s\nwant\n%s", tc.verdict, b.String(), tc.want)
+		}
+	}
+}
