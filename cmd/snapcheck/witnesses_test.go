@@ -202,3 +202,27 @@ func TestUnwritableFolders(t *testing.T) {
 		}
 	}
 }
+
+// TestWitnessesReplayClean: with two snapshots and a broken algorithm, a
+// witness trace of one snapshot must not hold a violation of the other:
+// every witness file check writes replays with exit 0 (depth-first, an
+// execution kept for snapshot y violated conservation for x).
+func TestWitnessesReplayClean(t *testing.T) {
+	for _, strategy := range []string{"bfs", "dfs"} {
+		dir := t.TempDir()
+		code, _, stderr := cli("check", "--quiet", "--strategy", strategy, "--out", filepath.Join(dir, "t"),
+			"--witnesses", filepath.Join(dir, "w"), "testdata/witness-other-snapshot.json")
+		if code != exitViolation {
+			t.Fatalf("%s: check exit %d: %s", strategy, code, stderr)
+		}
+		files, _ := filepath.Glob(filepath.Join(dir, "w", "*.trace.json"))
+		if len(files) == 0 {
+			t.Fatalf("%s: no witness written", strategy)
+		}
+		for _, f := range files {
+			if code, stdout, _ := cli("replay", "--quiet", f); code != exitOK {
+				t.Errorf("%s: replay %s: exit %d\n%s", strategy, filepath.Base(f), code, stdout)
+			}
+		}
+	}
+}
