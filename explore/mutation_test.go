@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/big"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -422,5 +423,39 @@ func TestMaxWorkers(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), g, Options{Strategy: BFS, Workers: MaxWorkers + 1, NewSpace: newSpace}); err == nil || !strings.Contains(err.Error(), "more than the 1024") {
 		t.Errorf("%d workers: error %v", MaxWorkers+1, err)
+	}
+}
+
+// endless is a space of one endless path: each state has one successor.
+type endless struct{}
+
+func (endless) Initial(dst []byte) []byte { return append(dst, 0, 0, 0, 0) }
+func (endless) Successors(state []byte, emit func([]byte, uint64)) {
+	next := binary.LittleEndian.AppendUint32(nil, binary.LittleEndian.Uint32(state)+1)
+	emit(next, 0)
+}
+func (endless) Transition([]byte, []byte, uint64, func(Finding)) {}
+func (endless) Terminal([]byte, func(Finding))                   {}
+
+// TestSimulateMemoryLimit: a run that never ends stops at the memory limit
+// (the process already holds more than 1 MB) after 65,536 events, with
+// progress within the run; no run is counted.
+func TestSimulateMemoryLimit(t *testing.T) {
+	var progress []int64
+	res, err := Simulate(context.Background(), endless{}, SimOptions{Runs: 3, MaxMemory: 1 << 20,
+		ProgressEvery: time.Nanosecond, Progress: func(_ int, steps int64, _ time.Duration) { progress = append(progress, steps) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "memory limit (--max-memory 1 MB) reached, 65535 events into run 1,"; res.Stopped != want || res.Runs != 0 {
+		t.Errorf("stopped %q after %d runs, want %q after 0", res.Stopped, res.Runs, want)
+	}
+	res, err = Simulate(context.Background(), endless{}, SimOptions{MaxSteps: 200_000, ProgressEvery: time.Nanosecond,
+		Progress: func(_ int, steps int64, _ time.Duration) { progress = append(progress, steps) }})
+	if err != nil || res.Stopped != "" || res.Cut != 1 {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	if want := []int64{65535, 131071, 196607, 200000}; !slices.Equal(progress, want) {
+		t.Errorf("progress at %v events, want %v", progress, want)
 	}
 }

@@ -22,10 +22,16 @@ type SimOptions struct {
 	// of state, in Successors' order, appended to dst; successors of weight
 	// 0 are chosen only when every weight is 0. Nil means a uniform choice.
 	Weights func(state []byte, dst []float64) []float64
-	// Progress, when set, is called between runs about every ProgressEvery
-	// (default 1s) with the runs done, the events so far and the time.
+	// Progress, when set, is called about every ProgressEvery (default
+	// 1s), between runs and every 65,536 events within one, with the runs
+	// done, the events so far and the time.
 	Progress      func(runs int, steps int64, elapsed time.Duration)
 	ProgressEvery time.Duration
+	// MaxMemory stops the simulation (Stopped) when the process holds more
+	// memory than this many bytes allow (MemoryInUse, looked at every
+	// 65,536 events of a run; 0: no limit): a run that does not end keeps
+	// its path.
+	MaxMemory int64
 }
 
 // SimFound is a finding of a simulation, with its shortest occurrence.
@@ -111,6 +117,16 @@ func Simulate(ctx context.Context, space Space, opts SimOptions) (*SimResult, er
 			if len(path)&1023 == 1023 && ctx.Err() != nil {
 				break
 			}
+			if len(path)&65535 == 65535 {
+				if opts.MaxMemory > 0 && MemoryInUse() > usable(opts.MaxMemory) {
+					res.Stopped = fmt.Sprintf("memory limit (--max-memory %d MB) reached, %d events into run %d,", opts.MaxMemory>>20, len(path), run+1)
+					break
+				}
+				if now := time.Now(); opts.Progress != nil && now.Sub(lastProg) >= opts.ProgressEvery {
+					lastProg = now
+					opts.Progress(res.Runs, res.Steps+int64(len(path)), now.Sub(start))
+				}
+			}
 			if opts.Weights != nil {
 				weights = opts.Weights(state, weights[:0])
 			}
@@ -157,6 +173,8 @@ func Simulate(ctx context.Context, space Space, opts SimOptions) (*SimResult, er
 		}
 		if err := ctx.Err(); err != nil {
 			res.Stopped = "interrupted"
+		}
+		if res.Stopped != "" {
 			break
 		}
 		res.Runs++

@@ -29,6 +29,8 @@ type SimulateOptions struct {
 	Progress func(runs int, steps int64, elapsed time.Duration)
 	// ProgressEvery is explore.SimOptions.ProgressEvery.
 	ProgressEvery time.Duration
+	// MaxMemory is explore.SimOptions.MaxMemory.
+	MaxMemory int64
 }
 
 // SimViolation is a violation found by a simulation: the shortest
@@ -74,7 +76,7 @@ func Simulate(ctx context.Context, sys *model.System, opts SimulateOptions) (rep
 	if opts.BiasMarkers && (opts.MarkerWeight < 0 || opts.MarkerWeight != opts.MarkerWeight) {
 		return nil, fmt.Errorf("simulate: marker weight must be ≥ 0, got %v", opts.MarkerWeight)
 	}
-	eo := explore.SimOptions{Runs: opts.Runs, Seed: opts.Seed, MaxSteps: opts.MaxSteps, Progress: opts.Progress, ProgressEvery: opts.ProgressEvery}
+	eo := explore.SimOptions{Runs: opts.Runs, Seed: opts.Seed, MaxSteps: opts.MaxSteps, Progress: opts.Progress, ProgressEvery: opts.ProgressEvery, MaxMemory: opts.MaxMemory}
 	rep = &SimReport{
 		Config:     sys.Config.Name,
 		Algorithm:  sys.Algorithm().Name(),

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime/debug"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -26,7 +27,7 @@ replay' accepts. The same CONFIG, --seed and flags give the same runs.
 
 Exit codes as check: 0 no violation in the runs (not a proof: executions that
 were not sampled may still violate a property); 1 a violation was found; 2 bad
-input; 3 interrupted before all runs were done.`
+input; 3 stopped (Ctrl-C, --max-memory) before all runs were done.`
 
 type simulateOptions struct {
 	runs     int
@@ -37,6 +38,7 @@ type simulateOptions struct {
 	json     bool
 	quiet    bool
 	every    time.Duration
+	memory   int64
 	list     int
 }
 
@@ -51,6 +53,7 @@ func simulateFlags() (*pflag.FlagSet, *simulateOptions) {
 	fs.BoolVar(&o.json, "json", false, "print one JSON report on stdout instead of text")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress lines on stderr")
 	fs.DurationVar(&o.every, "progress-every", time.Second, "time between progress lines on stderr, e.g. 10s or 1m")
+	fs.Int64Var(&o.memory, "max-memory", 0, "stop (exit 3) when the process would hold more than this many MB (of 2^20 bytes), looked at every 65,536 events; 0 means 3/4 of this machine's memory")
 	fs.IntVar(&o.list, "list", 10, "distinct snapshots to list in the text output (-1: all)")
 	return fs, o
 }
@@ -67,6 +70,8 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return fail(stderr, "simulate", fmt.Errorf("--max-steps: must not be negative, got %d", o.maxSteps))
 	case o.every <= 0:
 		return fail(stderr, "simulate", fmt.Errorf("--progress-every: must be positive, got %v (use --quiet for no progress lines)", o.every))
+	case o.memory < 0 || o.memory > maxMemoryMB:
+		return fail(stderr, "simulate", fmt.Errorf("--max-memory: must be from 0 to %d (MB), got %d", int64(maxMemoryMB), o.memory))
 	case math.IsNaN(o.bias) || o.bias < 0 || o.bias > 1:
 		return fail(stderr, "simulate", fmt.Errorf("--bias-markers: must be a weight in [0, 1], got %v", o.bias))
 	}
@@ -81,6 +86,13 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		BiasMarkers:   fs.Changed("bias-markers"),
 		MarkerWeight:  o.bias,
 		ProgressEvery: o.every,
+		MaxMemory:     o.memory << 20,
+	}
+	if o.memory == 0 {
+		opts.MaxMemory = defaultMaxMemoryMB() << 20
+	}
+	if opts.MaxMemory > 0 {
+		debug.SetMemoryLimit(opts.MaxMemory) // as check does
 	}
 	if !o.quiet {
 		opts.Progress = func(runs int, steps int64, elapsed time.Duration) {

@@ -137,6 +137,8 @@ func TestSimulateBadInput(t *testing.T) {
 		{[]string{"--runs", "0", lecture}, "--runs: must be at least 1"},
 		{[]string{"--bias-markers", "2", lecture}, "--bias-markers: must be a weight in [0, 1]"},
 		{[]string{"--bias-markers", "-0.5", lecture}, "--bias-markers: must be a weight in [0, 1]"},
+		{[]string{"--max-memory", "-1", lecture}, "--max-memory: must be from 0 to"},
+		{[]string{"--progress-every", "0", lecture}, "--progress-every: must be positive"},
 		{[]string{"--max-steps", "-1", lecture}, "--max-steps: must not be negative"},
 		{[]string{"--seed", "x", lecture}, "invalid argument"},
 		{[]string{"missing.json"}, "missing.json"},
