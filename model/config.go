@@ -9,7 +9,9 @@ import (
 	"math"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Limits of the model. Configurations beyond them are rejected as bad input.
@@ -155,6 +157,9 @@ func ParseConfig(data []byte) (*Config, error) {
 	if dec.More() {
 		return nil, cfgErr("", "invalid JSON: more than one value in the file")
 	}
+	if err := duplicateKey(data); err != nil {
+		return nil, err
+	}
 	var p parser
 	cfg := p.config(root)
 	if p.err != nil {
@@ -291,11 +296,79 @@ func kind(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
+// join is the path of key in the object at field. A key other than
+// letters, digits, '_' and '-' is quoted, so that the path stays one line
+// and shows what the file holds.
 func join(field, key string) string {
+	if !plainKey(key) {
+		key = strconv.Quote(key)
+	}
 	if field == "" {
 		return key
 	}
 	return field + "." + key
+}
+
+func plainKey(k string) bool {
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return k != ""
+}
+
+// duplicateKey reports the first key that occurs twice in one object of
+// data, which is valid JSON (encoding/json would keep the last silently).
+func duplicateKey(data []byte) error {
+	type frame struct {
+		path    string
+		obj     bool
+		keys    map[string]bool
+		key     string // objects: the key of the value that comes next
+		wantKey bool
+		i       int // arrays: the index of the value that comes next
+	}
+	var stack []*frame
+	// next is the path of the value that comes next, which it consumes.
+	next := func() string {
+		if len(stack) == 0 {
+			return ""
+		}
+		f := stack[len(stack)-1]
+		if f.obj {
+			f.wantKey = true
+			return join(f.path, f.key)
+		}
+		f.i++
+		return idx(f.path, f.i-1)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil // the end (data was decoded already)
+		}
+		if k, ok := tok.(string); ok && len(stack) > 0 && stack[len(stack)-1].obj && stack[len(stack)-1].wantKey {
+			f := stack[len(stack)-1]
+			if f.keys[k] {
+				line, _ := position(data, dec.InputOffset())
+				return cfgErr(join(f.path, k), "duplicate field (line %d): an object holds it twice", line)
+			}
+			f.keys[k], f.key, f.wantKey = true, k, false
+			continue
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			path := next()
+			stack = append(stack, &frame{path: path, obj: tok == json.Delim('{'), keys: map[string]bool{}, wantKey: true})
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		default:
+			next()
+		}
+	}
 }
 
 func idx(field string, i int) string { return fmt.Sprintf("%s[%d]", field, i) }
@@ -433,7 +506,7 @@ func (p *parser) workload(v any) Workload {
 			return w
 		}
 		for _, node := range sortedKeys(sm) {
-			f := "workload.script." + node
+			f := join("workload.script", node)
 			steps := []Step{}
 			for i, st := range p.array(sm[node], f) {
 				sf := idx(f, i)
@@ -491,6 +564,10 @@ func sortedKeys[V any](m map[string]V) []string {
 // Validate checks every rule of SPEC §3 that is not about JSON syntax. It
 // does not check the algorithm name: Build does, against the algorithm given.
 func (c *Config) Validate() error {
+	if strings.ContainsFunc(c.Name, unicode.IsControl) {
+		// The name heads reports and names trace files.
+		return cfgErr("name", "must not hold control characters (such as a line break), got %q", c.Name)
+	}
 	if len(c.Nodes) == 0 {
 		return cfgErr("nodes", "a bank needs at least one node")
 	}
@@ -611,7 +688,7 @@ func (c *Config) Validate() error {
 		return cfgErr("workload", `must be either {"script": ...} or {"any": ...}, not both`)
 	}
 	for _, nid := range sortedKeys(w.Script) {
-		f := "workload.script." + nid
+		f := join("workload.script", nid)
 		if err := node(f, nid); err != nil {
 			return err
 		}

@@ -110,6 +110,9 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		// (this process is the tool's own, so the setting is ours).
 		debug.SetMemoryLimit(o.maxMemory << 20)
 	}
+	if o.list < -1 {
+		return fail(stderr, "check", fmt.Errorf("--list: must be -1 (all) or more, got %d", o.list))
+	}
 	if o.witnessSample < 1 {
 		return fail(stderr, "check", fmt.Errorf("--witness-sample: must be at least 1, got %d", o.witnessSample))
 	}

@@ -61,6 +61,9 @@ func TestCheckBadConfig(t *testing.T) {
 		"both-workloads":             {"workload: must be either", "not both"},
 		"empty-nodes":                {"nodes: a bank needs at least one node"},
 		"missing-snapshots":          {"snapshots: missing"},
+		"duplicate-field":            {"nodes[1].balance: duplicate field (line 3): an object holds it twice"},
+		"name-line-break":            {`name: must not hold control characters (such as a line break), got "a\nb"`},
+		"odd-key":                    {`"work\nload": unknown field`},
 	}
 	files, err := filepath.Glob(filepath.Join("testdata", "bad", "*.json"))
 	if err != nil {

@@ -31,6 +31,7 @@ func TestMutationBadFlagValues(t *testing.T) {
 		{"empty store", []string{"--store", ""}, `--store: must be exact or fingerprint, got ""`},
 		{"fingerprints with dfs", []string{"--store", "fingerprint", "--strategy", "dfs"}, "--store fingerprint needs --strategy bfs"},
 		{"progress every 0", []string{"--progress-every", "0"}, "--progress-every: must be positive, got 0s"},
+		{"list -2", []string{"--list", "-2"}, "--list: must be -1 (all) or more, got -2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out := t.TempDir()

@@ -64,6 +64,8 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return code
 	}
 	switch {
+	case o.list < -1:
+		return fail(stderr, "simulate", fmt.Errorf("--list: must be -1 (all) or more, got %d", o.list))
 	case o.runs < 1:
 		return fail(stderr, "simulate", fmt.Errorf("--runs: must be at least 1, got %d", o.runs))
 	case o.maxSteps < 0:

@@ -138,6 +138,7 @@ func TestSimulateBadInput(t *testing.T) {
 		{[]string{"--bias-markers", "2", lecture}, "--bias-markers: must be a weight in [0, 1]"},
 		{[]string{"--bias-markers", "-0.5", lecture}, "--bias-markers: must be a weight in [0, 1]"},
 		{[]string{"--max-memory", "-1", lecture}, "--max-memory: must be from 0 to"},
+		{[]string{"--list", "-2", lecture}, "--list: must be -1 (all) or more, got -2"},
 		{[]string{"--progress-every", "0", lecture}, "--progress-every: must be positive"},
 		{[]string{"--max-steps", "-1", lecture}, "--max-steps: must not be negative"},
 		{[]string{"--seed", "x", lecture}, "invalid argument"},
