@@ -567,6 +567,16 @@ func TestWriteFileAtomicTargets(t *testing.T) {
 	if b, _ := os.ReadFile(old); string(b) != "through the link" || mode(link)&os.ModeSymlink == 0 {
 		t.Errorf("after writing through a link: target holds %q, link mode %v", b, mode(link))
 	}
+	dangling := filepath.Join(dir, "dangling.txt")
+	if err := os.Symlink("made.txt", dangling); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFileAtomic(dangling, []byte("through a dangling link")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "made.txt")); string(b) != "through a dangling link" || mode(dangling)&os.ModeSymlink == 0 {
+		t.Errorf("after writing through a dangling link: target holds %q, link mode %v", b, mode(dangling))
+	}
 	fifo := filepath.Join(dir, "fifo")
 	if err := exec.Command("mkfifo", fifo).Run(); err == nil {
 		got := make(chan string, 1)

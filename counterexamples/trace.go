@@ -145,15 +145,14 @@ func (tr *Trace) WriteFile(path string) error {
 
 // WriteFileAtomic writes data to path through a temporary file and a rename,
 // so that readers see the old file or the whole new one. A symbolic link
-// is followed (the file it names is replaced, not the link), and a path
+// is followed, even a dangling one (the file it names is written, not the
+// link replaced), and a path
 // that is not a regular file (a device such as /dev/stdout, a named pipe)
 // is written to directly. A new file gets the permissions the process's
 // umask leaves of 0666 (the kernel applies it when the temporary file is
 // created); a file replaced keeps its own.
 func WriteFileAtomic(path string, data []byte) error {
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
-	}
+	path = followLinks(path)
 	old, err := os.Stat(path)
 	if err == nil && !old.Mode().IsRegular() {
 		return writeDirect(path, data)
@@ -179,6 +178,28 @@ func WriteFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// followLinks returns the file that path names through symbolic links,
+// even one that does not exist yet (a dangling link is followed to the
+// file it would name, which is then created, rather than replaced by a
+// file); path itself when it is no link, or the links loop.
+func followLinks(path string) string {
+	for range 40 {
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			return path
+		}
+		target, err := os.Readlink(path)
+		if err != nil {
+			return path
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		path = target
+	}
+	return path
 }
 
 // createTemp creates a new file beside path, named after it, with mode
