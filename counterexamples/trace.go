@@ -146,9 +146,8 @@ func (tr *Trace) WriteFile(path string) error {
 // WriteFileAtomic writes data to path through a temporary file and a rename,
 // so that readers see the old file or the whole new one. A symbolic link
 // is followed, even a dangling one (the file it names is written, not the
-// link replaced), and a path
-// that is not a regular file (a device such as /dev/stdout, a named pipe)
-// is written to directly. A new file gets the permissions the process's
+// link replaced), and a path that is not a regular file (a device such as
+// /dev/stdout, a named pipe) is written to directly. A new file gets the permissions the process's
 // umask leaves of 0666 (the kernel applies it when the temporary file is
 // created); a file replaced keeps its own.
 func WriteFileAtomic(path string, data []byte) error {
