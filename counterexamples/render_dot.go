@@ -30,7 +30,7 @@ func WriteDOT(w io.Writer, tr *Trace, o *Outcome) error {
 	for i, id := range t.Nodes {
 		ew.printf("  subgraph cluster_%d {\n", i)
 		ew.printf("    label=%s;\n", dotQuote("node "+id))
-		ew.printf("    n%d_start [shape=plaintext, label=%s];\n", i, dotQuote(fmt.Sprintf("%s $%d", id, x.States[0].Balance[i])))
+		ew.printf("    n%d_start [shape=plaintext, label=%s];\n", i, dotQuote(fmt.Sprintf("%s $%d", id, x.State(0).Balance[i])))
 		prev := fmt.Sprintf("n%d_start", i)
 		for k, e := range x.Events {
 			if e.Node != i {

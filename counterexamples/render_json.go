@@ -92,7 +92,7 @@ func Analyze(tr *Trace, o *Outcome) *Analysis {
 	clocks := VectorClocks(x)
 	for k, e := range x.Events {
 		ae := AnalysisEvent{Step: k + 1, Node: t.Nodes[e.Node], Text: x.Sys.Describe(e), Place: map[string]string{},
-			Sent: x.Sent[k], Balance: x.States[k+1].Balance[e.Node], Clock: map[string]int{}}
+			Sent: x.Sent[k], Balance: x.State(k + 1).Balance[e.Node], Clock: map[string]int{}}
 		for s, sid := range t.Snapshots {
 			ae.Place[sid] = "post"
 			if x.Pre(s, k) {

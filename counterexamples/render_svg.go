@@ -76,7 +76,7 @@ func WriteSVG(w io.Writer, tr *Trace, o *Outcome) error {
 	for i, id := range t.Nodes {
 		y := laneY(i)
 		p(`<line x1="%d" y1="%d" x2="%d" y2="%d"/>`+"\n", svgLeft, y, xEnd, y)
-		p(`<text x="%d" y="%d" text-anchor="end" stroke="none" font-weight="bold">%s $%d</text>`+"\n", svgLeft-8, y+4, esc(id), x.States[0].Balance[i])
+		p(`<text x="%d" y="%d" text-anchor="end" stroke="none" font-weight="bold">%s $%d</text>`+"\n", svgLeft-8, y+4, esc(id), x.State(0).Balance[i])
 		p(`<text x="%d" y="%d" stroke="none">$%d</text>`+"\n", xEnd+6, y+4, x.Final().Balance[i])
 	}
 	p(`</g>` + "\n")

@@ -86,14 +86,15 @@ func writeTimeline(ew *errWriter, x *properties.Execution) {
 	cells[0][0] = "init"
 	cells[rows-1][0] = "final"
 	for i := range t.Nodes {
-		cells[0][1+i] = fmt.Sprintf("$%d", x.States[0].Balance[i])
+		cells[0][1+i] = fmt.Sprintf("$%d", x.State(0).Balance[i])
 		cells[rows-1][1+i] = fmt.Sprintf("$%d", x.Final().Balance[i])
 	}
 	for k, e := range x.Events {
 		row := cells[1+k]
 		row[0] = fmt.Sprint(k + 1)
 		text := x.Sys.Describe(e)
-		if b0, b1 := x.States[k].Balance[e.Node], x.States[k+1].Balance[e.Node]; b0 != b1 {
+		b0 := x.State(k).Balance[e.Node] // (State's result is valid until the next call)
+		if b1 := x.State(k + 1).Balance[e.Node]; b0 != b1 {
 			text += fmt.Sprintf(" → $%d", b1)
 		}
 		row[1+e.Node] = text
@@ -159,7 +160,7 @@ func placeText(x *properties.Execution, s, k int) string {
 	}
 	var notes []string
 	if x.RecordAt[s][e.Node] == k {
-		notes = append(notes, fmt.Sprintf("%s records $%d", t.Nodes[e.Node], x.States[k+1].Rec[s*len(t.Nodes)+e.Node].Balance))
+		notes = append(notes, fmt.Sprintf("%s records $%d", t.Nodes[e.Node], x.State(k + 1).Rec[s*len(t.Nodes)+e.Node].Balance))
 	}
 	if x.CompleteAt[s] == k {
 		notes = append(notes, "completes")

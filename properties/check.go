@@ -732,7 +732,7 @@ func newRebuild(sp *space) *rebuild {
 func (rb *rebuild) reclaim(xs []*Execution) {
 	for _, x := range xs {
 		if x != nil {
-			rb.free = append(rb.free, x.States...)
+			rb.free = append(rb.free, x.kept()...)
 		}
 	}
 }
@@ -914,7 +914,7 @@ func (rb *rebuild) renameStates(r *model.Renaming, evs []model.Event, x *Executi
 	for k, e := range evs {
 		next := orig
 		if x != nil {
-			next = x.States[k+1]
+			next = x.State(k + 1)
 		} else {
 			sys.Apply(orig, e)
 		}

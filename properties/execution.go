@@ -3,6 +3,7 @@ package properties
 import (
 	"fmt"
 	"slices"
+	"unsafe"
 
 	"github.com/snapcheck/snapcheck/model"
 )
@@ -23,8 +24,17 @@ type Msg struct {
 type Execution struct {
 	Sys    *model.System
 	Events []model.Event
-	// States[k] is the state before Events[k]; the last is the final state.
-	States []*model.State
+	// The states (State): states[j] is the state before event j*every;
+	// every is 1 (all of them) unless they would take more than
+	// stateBudget bytes. final is the state after the last event. cur,
+	// when not nil, is the state before event curAt, performed from a kept
+	// one.
+	states []*model.State
+	every  int
+	bytes  int64
+	final  *model.State
+	cur    *model.State
+	curAt  int
 	Msgs   []Msg
 	// Sent and Received list, per event, the messages it sent and received.
 	Sent     [][]int
@@ -46,9 +56,15 @@ type entry struct {
 // Replay runs events from the initial state, checking that each is
 // enabled, and returns the analysed execution.
 func Replay(sys *model.System, events []model.Event) (*Execution, error) {
+	return replay(sys, events, stateBudget)
+}
+
+// replay is Replay with the execution's states held to budget bytes.
+func replay(sys *model.System, events []model.Event, budget int64) (*Execution, error) {
 	st := sys.Initial()
 	sp := newStepper(sys)
 	rec := newRecorder(sys, st, len(events), nil)
+	rec.budget = budget
 	for k, e := range events {
 		completed, err := sp.step(st, e)
 		if err != nil {
@@ -65,6 +81,7 @@ type recorder struct {
 	x      *Execution
 	mirror [][]entry // per channel: the messages in flight, with their ids
 	free   *[]*model.State
+	budget int64 // stateBudget
 }
 
 // newRecorder starts recording an execution of n events from initial
@@ -72,12 +89,12 @@ type recorder struct {
 // nil.
 func newRecorder(sys *model.System, st *model.State, n int, free *[]*model.State) *recorder {
 	t := &sys.Topo
-	x := &Execution{Sys: sys, States: make([]*model.State, 0, n+1)}
+	x := &Execution{Sys: sys, states: make([]*model.State, 0, min(n+1, 1<<16)), every: 1}
 	if n > 0 {
 		x.Sent, x.Received = make([][]int, 0, n), make([]int, 0, n)
 	}
-	r := &recorder{x: x, free: free}
-	x.States = append(x.States, r.clone(st))
+	r := &recorder{x: x, free: free, budget: stateBudget}
+	r.keep(st)
 	mirror := make([][]entry, len(t.Chans))
 	for c, q := range st.Chans {
 		for _, m := range q {
@@ -160,7 +177,49 @@ func (r *recorder) performed(k int, e model.Event, completed uint32, st *model.S
 			x.CompleteAt[s] = k
 		}
 	}
-	x.States = append(x.States, r.clone(st))
+	if (k+1)%x.every == 0 {
+		r.keep(st)
+	}
+}
+
+// stateBudget is what an execution's states may take before it keeps
+// only some of them (State): an execution of 10,000 events whose channels
+// hold 10,000 messages would take 1.6 GB with every state.
+const stateBudget = 64 << 20
+
+// keep adds a copy of st to the states kept; when they take more than
+// r.budget, every other one is dropped, and only every other one kept
+// from then on.
+func (r *recorder) keep(st *model.State) {
+	x := r.x
+	x.states = append(x.states, r.clone(st))
+	x.bytes += stateBytes(st)
+	if x.bytes <= r.budget || len(x.states) < 3 {
+		return
+	}
+	kept, b := x.states[:0], int64(0)
+	for j, c := range x.states {
+		if j%2 == 0 {
+			kept = append(kept, c)
+			b += stateBytes(c)
+		} else if r.free != nil {
+			*r.free = append(*r.free, c)
+		}
+	}
+	clear(x.states[len(kept):])
+	x.states, x.bytes, x.every = kept, b, 2*x.every
+}
+
+// stateBytes is about the memory st takes.
+func stateBytes(st *model.State) int64 {
+	b := int64(64 + 24*(len(st.Chans)+len(st.RecChan)) + 4*(len(st.Balance)+len(st.PC)) + 8*len(st.Regs) + 16*len(st.Rec))
+	for _, q := range st.Chans {
+		b += int64(len(q)) * int64(unsafe.Sizeof(model.Message{}))
+	}
+	for _, r := range st.RecChan {
+		b += 4 * int64(len(r))
+	}
+	return b
 }
 
 // sameMessages reports whether the mirror of a channel holds exactly the
@@ -181,12 +240,54 @@ func sameMessages(mirror []entry, q []model.Message) bool {
 // the events enabled there.
 func (r *recorder) finish(events []model.Event, st *model.State, sp *stepper) *Execution {
 	r.x.Events = events
+	if r.x.final = r.x.states[len(r.x.states)-1]; len(events)%r.x.every != 0 {
+		r.x.final = r.clone(st)
+	}
 	r.x.Terminal = len(sp.events(st)) == 0
 	return r.x
 }
 
 // Final is the state after the last event.
-func (x *Execution) Final() *model.State { return x.States[len(x.States)-1] }
+func (x *Execution) Final() *model.State { return x.final }
+
+// State is the state before event k, or after the last one when k is
+// len(Events). When the execution's states would take much memory
+// (stateBudget), only some are kept and the others are performed again
+// from the one before, into a state of x's own: then what State returns
+// is valid only until the next call, and reading in the order of the
+// events is fastest.
+func (x *Execution) State(k int) *model.State {
+	switch {
+	case k == len(x.Events):
+		return x.final
+	case x.every == 1:
+		return x.states[k]
+	}
+	base := k / x.every * x.every
+	if x.cur == nil || x.curAt > k || x.curAt < base {
+		if x.cur == nil {
+			x.cur = &model.State{}
+		}
+		x.cur.CopyFrom(x.states[k/x.every])
+		x.curAt = base
+	}
+	for ; x.curAt < k; x.curAt++ {
+		x.Sys.Apply(x.cur, x.Events[x.curAt])
+	}
+	return x.cur
+}
+
+// kept is the states x holds, for reuse once x is no longer needed.
+func (x *Execution) kept() []*model.State {
+	ks := x.states
+	if x.final != x.states[len(x.states)-1] {
+		ks = append(ks, x.final)
+	}
+	if x.cur != nil {
+		ks = append(ks, x.cur)
+	}
+	return ks
+}
 
 // Pre reports whether event k is in PRE of snapshot s at its node: before
 // the event in which the node recorded s (SPEC §5.2). A node that never

@@ -145,7 +145,7 @@ func RecordedValue(sys *model.System, st *model.State, s int) SnapshotValue {
 func (x *Execution) Recorded(s int) SnapshotValue {
 	st := x.Final()
 	if k := x.CompleteAt[s]; k >= 0 {
-		st = x.States[k+1]
+		st = x.State(k + 1)
 	}
 	return RecordedValue(x.Sys, st, s)
 }
@@ -159,7 +159,7 @@ func (x *Execution) Correct(s int) SnapshotValue {
 	v := SnapshotValue{ID: t.Snapshots[s], Nodes: map[string]int{}, Channels: map[string][]int32{}}
 	for i, id := range t.Nodes {
 		if r := x.RecordAt[s][i]; r >= 0 {
-			v.Nodes[id] = int(x.States[r].Balance[i])
+			v.Nodes[id] = int(x.State(r).Balance[i])
 		}
 	}
 	for c := range t.Chans {
@@ -201,10 +201,13 @@ func (x *Execution) recordedMsgs(s, c int) []int {
 	if x.CompleteAt[s] >= 0 {
 		limit = x.CompleteAt[s] + 1
 	}
+	prev := len(x.State(0).RecChan[k])
 	for e := 0; e < limit; e++ {
-		if len(x.States[e+1].RecChan[k]) > len(x.States[e].RecChan[k]) && x.Received[e] >= 0 {
+		n := len(x.State(e + 1).RecChan[k])
+		if n > prev && x.Received[e] >= 0 {
 			ids = append(ids, x.Received[e])
 		}
+		prev = n
 	}
 	return ids
 }

@@ -208,7 +208,7 @@ type modelReplay struct {
 func (r *modelReplay) apply(k int) error {
 	e := r.x.Events[k]
 	if e.Kind == model.Receive {
-		m := r.x.States[k].Chans[e.Chan][e.Index]
+		m := r.x.State(k).Chans[e.Chan][e.Index]
 		j := slices.Index(r.st.Chans[e.Chan], m)
 		if j < 0 {
 			return fmt.Errorf("its message is not in the channel at that point")
@@ -234,7 +234,7 @@ type bankReplay struct {
 
 func newBankReplay(x *Execution) *bankReplay {
 	r := &bankReplay{x: x, ch: make([][]int, len(x.Sys.Topo.Chans))}
-	for _, b := range x.States[0].Balance {
+	for _, b := range x.State(0).Balance {
 		r.bal = append(r.bal, int64(b))
 	}
 	for _, m := range x.Msgs {
@@ -438,8 +438,8 @@ func (b *bankTarget) sameBank(a, c *model.State) bool {
 // ends in the recorded state; if none does, it names the first POST event
 // that came before a PRE event, and the first such PRE event.
 func (x *Execution) judgeActual(s int, w *Witness, want *bankTarget) {
-	for k, st := range x.States {
-		if want.holds(st) {
+	for k := 0; k <= len(x.Events); k++ {
+		if want.holds(x.State(k)) {
 			w.Actual, w.ActualAt = true, k
 			return
 		}
@@ -573,7 +573,7 @@ func countWitnesses(sys *model.System, sn *Snapshot, xs []*Execution) error {
 		case !w.Judged:
 			return fmt.Errorf("internal error: snapshot %s (%s), execution %d: the snapshot did not complete", sn.ID, sn.Format(t), j+1)
 		case !w.Feasible:
-			if x.CompleteAt[s] >= 0 && len(StateViolations(sys, x.States[x.CompleteAt[s]+1], s)) == 0 {
+			if x.CompleteAt[s] >= 0 && len(StateViolations(sys, x.State(x.CompleteAt[s]+1), s)) == 0 {
 				return fmt.Errorf("internal inconsistency: snapshot %s (%s) passes the state-based checks in execution %d of %d events, but its constructive feasibility check fails: %s",
 					sn.ID, sn.Format(t), j+1, len(evs), w.Reason)
 			}

@@ -176,7 +176,7 @@ func TestWitnessBankReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if x.CompleteAt[0] < 0 || len(StateViolations(lm, x.States[x.CompleteAt[0]+1], 0)) > 0 {
+	if x.CompleteAt[0] < 0 || len(StateViolations(lm, x.State(x.CompleteAt[0]+1), 0)) > 0 {
 		t.Fatalf("s1 should complete correctly")
 	}
 	w := x.Witness(0)
@@ -354,7 +354,7 @@ func TestWitnessAgreesWithStateChecks(t *testing.T) {
 					}
 					judged++
 					w := x.Witness(s)
-					flagged := StateViolations(sys, x.States[c+1], s)
+					flagged := StateViolations(sys, x.State(c+1), s)
 					if !w.Feasible {
 						rejected++
 					}
