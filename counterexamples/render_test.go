@@ -600,3 +600,36 @@ func TestWriteFileAtomicTargets(t *testing.T) {
 		t.Error("writing over a folder succeeded")
 	}
 }
+
+// TestWriteFileAtomicLinkInLinkedDir: a link's relative target is taken
+// from the folder the link really is in, through a linked folder.
+func TestWriteFileAtomicLinkInLinkedDir(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.MkdirAll("real/sub", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile("real/target.json", []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real/sub", "dirlink"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../target.json", "real/sub/out.json"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../made.json", "real/sub/dangling.json"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, target string }{
+		{filepath.Join("dirlink", "out.json"), "real/target.json"},
+		{filepath.Join("dirlink", "dangling.json"), "real/made.json"},
+	} {
+		if err := WriteFileAtomic(tc.path, []byte("new")); err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := os.ReadFile(tc.target); string(b) != "new" {
+			t.Errorf("writing %s: %s holds %q", tc.path, tc.target, b)
+		}
+	}
+}

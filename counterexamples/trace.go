@@ -156,7 +156,11 @@ func WriteFileAtomic(path string, data []byte) error {
 	if err == nil && !old.Mode().IsRegular() {
 		return writeDirect(path, data)
 	}
-	f, err := createTemp(path)
+	perm := os.FileMode(0o666) // less the umask
+	if old != nil {
+		perm = old.Mode().Perm()
+	}
+	f, err := createTemp(path, perm)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -184,32 +188,48 @@ func WriteFileAtomic(path string, data []byte) error {
 // file it would name, which is then created, rather than replaced by a
 // file); path itself when it is no link, or the links loop.
 func followLinks(path string) string {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		return real
+	}
+	p := path
 	for range 40 {
-		fi, err := os.Lstat(path)
-		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		fi, err := os.Lstat(p)
+		if err != nil {
 			return path
 		}
-		target, err := os.Readlink(path)
+		if fi.Mode()&os.ModeSymlink == 0 {
+			return p
+		}
+		target, err := os.Readlink(p)
 		if err != nil {
 			return path
 		}
 		if !filepath.IsAbs(target) {
-			target = filepath.Join(filepath.Dir(path), target)
+			// Relative to the folder the link is in, as the system
+			// resolves it (through any links in the folder's path).
+			dir := filepath.Dir(p)
+			if real, err := filepath.EvalSymlinks(dir); err == nil {
+				dir = real
+			}
+			target = filepath.Join(dir, target)
 		}
-		path = target
+		if _, err := os.Lstat(target); errors.Is(err, fs.ErrNotExist) {
+			return target // the dangling link's file
+		}
+		p = target
 	}
 	return path
 }
 
 // createTemp creates a new file beside path, named after it, with mode
-// 0666 less the umask. (os.CreateTemp gives 0600 whatever the umask, and
+// perm less the umask. (os.CreateTemp gives 0600 whatever the umask, and
 // reading the umask to chmod afterwards either races with other goroutines,
 // syscall.Umask, or depends on /proc.)
-func createTemp(path string) (*os.File, error) {
+func createTemp(path string, perm os.FileMode) (*os.File, error) {
 	dir, base := filepath.Split(path)
 	for range 1000 {
 		name := filepath.Join(dir, "."+base+".tmp-"+strconv.FormatUint(uint64(rand.Uint32()), 10))
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
 		if !errors.Is(err, fs.ErrExist) {
 			return f, err
 		}

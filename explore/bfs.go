@@ -104,9 +104,10 @@ type segment struct {
 	// candidates with findings (summarize).
 	remarks []int32
 	tooMany bool // a state had more than maxSuccessors successors
-	// outOfRoom: the successors took all the memory left (grow)
-	outOfRoom bool
-	depthCut  bool // settle left a new state out (depth limit)
+	// outOfRoom: the successors took all the memory left (grow), or
+	// overCap: more than maxSegmentBytes
+	outOfRoom, overCap bool
+	depthCut           bool // settle left a new state out (depth limit)
 	// limit is how many candidates count: all, or fewer when the state
 	// limit cuts the segment.
 	limit int
@@ -141,9 +142,9 @@ type worker struct {
 	from  uint32
 	event int32
 	alone bool // the only worker: emit asks for the table slots for settle
-	// room is search.room: a segment's memory, as it grows, is taken
-	// from it (grow).
-	room  *atomic.Int64
+	// s is the search, whose room a segment's memory, as it grows, is
+	// taken from (grow).
+	s     *search
 	k     int // the worker's index
 	times stageTimes
 	_     [128]byte // keeps other workers' fields off these cache lines
@@ -182,7 +183,7 @@ func (w *worker) init() {
 		} else {
 			n := cap(g.cands)
 			g.cands = append(g.cands, candidate{})
-			w.room.Add(-int64(cap(g.cands)-n) * int64(unsafe.Sizeof(candidate{})))
+			w.s.room.Add(-int64(cap(g.cands)-n) * int64(unsafe.Sizeof(candidate{})))
 		}
 		c := &g.cands[len(g.cands)-1]
 		c.from, c.event, c.off, c.n, c.hash, c.f0, c.f1 = w.from, ev, off, int32(len(nb)), h, f0, f1
@@ -198,13 +199,15 @@ const maxSegmentBytes = 1 << 30
 // maxSegmentBytes), it marks g outOfRoom instead, and g takes no more
 // successors.
 func (w *worker) grow(g *segment, n int) bool {
-	c := max(2*cap(g.buf), len(g.buf)+n, 4096)
+	need := len(g.buf) + n
+	c := min(max(2*cap(g.buf), need, 4096), maxSegmentBytes)
 	switch {
-	case g.outOfRoom || c > maxSegmentBytes:
-	case w.room.Add(-int64(c)) < 0:
-		w.room.Add(int64(c)) // not taken
-	default:
+	case g.outOfRoom:
+	case need > maxSegmentBytes:
+		g.overCap = true
+	case w.s.takeRoom(int64(c)):
 		b := make([]byte, len(g.buf), c)
+		w.s.allocated(int64(c))
 		copy(b, g.buf)
 		g.buf = b
 		return true
@@ -216,7 +219,7 @@ func (w *worker) grow(g *segment, n int) bool {
 // generate generates the successors of states [lo, hi) into g.
 func (w *worker) generate(g *segment, lo, hi uint32) {
 	g.cands, g.buf, g.findings, g.remarks = g.cands[:0], g.buf[:0], g.findings[:0], g.remarks[:0]
-	g.tooMany, g.outOfRoom = false, false
+	g.tooMany, g.outOfRoom, g.overCap = false, false, false
 	w.seg = g
 	for id := lo; id < hi; id++ {
 		w.from, w.event = id, 0
@@ -453,7 +456,7 @@ func (s *search) trySettle(w *worker, lv *level, bs *bfsState) bool {
 // what it found into the search's figures; every checkSegments segments it
 // looks at the limits. It reports whether the search goes on.
 func (s *search) settleSegment(w *worker, lv *level, bs *bfsState, g *segment, q int64) bool {
-	if g.outOfRoom {
+	if g.outOfRoom && !g.overCap {
 		// The memory left was taken before g's successors were all
 		// held, perhaps by segments generated ahead of it: look at the
 		// limits, which measures the memory held and so the room left,
@@ -471,15 +474,27 @@ func (s *search) settleSegment(w *worker, lv *level, bs *bfsState, g *segment, q
 	}
 	// A segment whose successors found no room holds only part of them
 	// (emit stops adding them, as it does beyond maxSuccessors).
-	if g.outOfRoom {
-		if s.opts.MaxMemory <= 0 {
-			s.err = fmt.Errorf("the successors of %d states take more than %d bytes, the most this explorer holds for them (make the configuration smaller)", lv.segStates, maxSegmentBytes)
-			return false
-		}
+	switch {
+	case g.overCap:
+		s.err = fmt.Errorf("the successors of %d states take more than %d bytes, the most this explorer holds for them (make the configuration smaller)", lv.segStates, maxSegmentBytes)
+		return false
+	case g.outOfRoom:
 		s.stopped = s.memoryLimitReached()
 		return false
 	}
+	// Settling copies the new states into the store: that too must fit.
+	need := int64(len(g.buf)) + perTransition*int64(len(g.cands))
+	if !s.takeRoom(need) {
+		if !s.look(lv, bs) {
+			return false
+		}
+		if !s.takeRoom(need) {
+			s.stopped = s.memoryLimitReached()
+			return false
+		}
+	}
 	full := g.settle(s.st, s.tree, bs.cur, bs.next, lv.start, lv.end, bs.layered, lv.probe, &bs.room)
+	s.allocated(need)
 	if full {
 		g.summarize(bs.cur, lv.start, s.opts.Keep) // again, up to the cut
 	}
@@ -530,7 +545,7 @@ func (s *search) bfs() {
 		if k > 0 {
 			sp = s.opts.NewSpace()
 		}
-		workers[k] = &worker{space: sp, st: s.st, alone: nw == 1, k: k, room: &s.room}
+		workers[k] = &worker{space: sp, st: s.st, alone: nw == 1, k: k, s: s}
 		workers[k].init()
 	}
 	crew := newCrew(nw)

@@ -168,6 +168,10 @@ type search struct {
 	// workers' segments take their memory from it, and a depth-first
 	// state's successors (pending) must fit in it.
 	room atomic.Int64
+	// allocating is what was taken from room and is not yet allocated
+	// (grow): a look that measures memory meanwhile leaves it out of
+	// the room it sets.
+	allocating atomic.Int64
 	// breadth-first: how many states the segments settled before the
 	// next look may add at most (the memory limit's guess): as many as the
 	// transitions settled since the last look
@@ -329,7 +333,7 @@ func (s *search) check(expanded int64, queue int64, depth int) bool {
 			s.stopped = s.memoryLimitReached()
 			return false
 		}
-		s.room.Store(usable(s.opts.MaxMemory) - mem - growth)
+		s.room.Store(usable(s.opts.MaxMemory) - mem - growth - s.allocating.Load())
 	}
 	if err := s.ctx.Err(); err != nil {
 		s.stopped = "interrupted"
@@ -537,6 +541,34 @@ func (s *search) dfs() {
 		s.res.Executions = cnt.get(0)
 	} else {
 		s.res.ExecutionsNote = "not counted: the state graph has a cycle"
+	}
+}
+
+// takeRoom takes n bytes from the room left before the next look, if
+// there are as many, and counts them as being allocated (grow allocates
+// them and then says so); it reports whether it took them. Without a
+// memory limit there is always room.
+func (s *search) takeRoom(n int64) bool {
+	if s.opts.MaxMemory <= 0 {
+		return true
+	}
+	for {
+		r := s.room.Load()
+		if r < n {
+			return false
+		}
+		if s.room.CompareAndSwap(r, r-n) {
+			s.allocating.Add(n)
+			return true
+		}
+	}
+}
+
+// allocated says that n bytes that takeRoom took are allocated now, so
+// that a look measures them.
+func (s *search) allocated(n int64) {
+	if s.opts.MaxMemory > 0 {
+		s.allocating.Add(-n)
 	}
 }
 

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"os"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -157,5 +160,86 @@ func TestLookByBytes(t *testing.T) {
 		if looks < want {
 			t.Errorf("%s: %d looks at the limits, want %d or more (%d MB of successors, limit %d MB)", name, looks, want, total>>20, opts.MaxMemory>>20)
 		}
+	}
+}
+
+// oneBig is a space whose initial state has one successor, buf.
+type oneBig struct{ buf []byte }
+
+func (o oneBig) Initial(dst []byte) []byte { return append(dst, 0) }
+func (o oneBig) Successors(state []byte, emit func([]byte, uint64)) {
+	if len(state) == 1 {
+		emit(o.buf, 0)
+	}
+}
+func (oneBig) Transition([]byte, []byte, uint64, func(Finding)) {}
+func (oneBig) Terminal([]byte, func(Finding))                   {}
+
+// TestSettleTakesRoom: settling a segment copies its new states into the
+// store, and that copy too is taken from what the memory limit leaves: a
+// successor of 48 MiB under a limit 70 MiB above what the process holds
+// stops the search at the limit, the process's peak staying within it
+// (the buffer and the store's copy together would take 96 MiB).
+func TestSettleTakesRoom(t *testing.T) {
+	sp := oneBig{buf: make([]byte, 48<<20)}
+	for i := range sp.buf {
+		sp.buf[i] = byte(i)
+	}
+	sp.buf[0] = 1
+	runtime.GC()
+	limit := max(processMemory(), residentMemory()) + 70<<20
+	// Reset the peak resident memory (VmHWM) to what is resident now.
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		t.Skip(err)
+	}
+	res, err := Run(context.Background(), sp, Options{Strategy: BFS, Workers: 1, MaxMemory: limit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res.Stopped, "memory limit") {
+		t.Errorf("stopped %q, want the memory limit", res.Stopped)
+	}
+	if peak := peakResident(t); peak > limit {
+		t.Errorf("peak %d MiB passes the limit %d MiB", peak>>20, limit>>20)
+	}
+}
+
+// peakResident is the process's peak resident memory (VmHWM).
+func peakResident(t *testing.T) int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skip(err)
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	t.Skip("no VmHWM")
+	return 0
+}
+
+// TestTakeRoom: room is taken only when there is as much, and a refusal
+// leaves it as it was (so a look's setting is never raised behind it);
+// what was taken counts as being allocated until allocated says so.
+func TestTakeRoom(t *testing.T) {
+	s := &search{opts: Options{MaxMemory: 1 << 30}}
+	s.room.Store(100)
+	if s.takeRoom(101) || s.room.Load() != 100 || s.allocating.Load() != 0 {
+		t.Fatalf("took 101 of 100: room %d, allocating %d", s.room.Load(), s.allocating.Load())
+	}
+	if !s.takeRoom(60) || s.room.Load() != 40 || s.allocating.Load() != 60 {
+		t.Fatalf("took 60 of 100: room %d, allocating %d", s.room.Load(), s.allocating.Load())
+	}
+	s.allocated(60)
+	if s.allocating.Load() != 0 {
+		t.Errorf("allocating %d after allocated", s.allocating.Load())
+	}
+	if u := (&search{}); !u.takeRoom(1 << 62) {
+		t.Error("no limit, no room")
 	}
 }

@@ -447,7 +447,7 @@ func TestSimulateMemoryLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "memory limit (--max-memory 1 MB) reached, 65535 events into run 1,"; res.Stopped != want || res.Runs != 0 {
+	if want := "memory limit (--max-memory 1 MB) reached 65535 events into run 1"; res.Stopped != want || res.Runs != 0 {
 		t.Errorf("stopped %q after %d runs, want %q after 0", res.Stopped, res.Runs, want)
 	}
 	res, err = Simulate(context.Background(), endless{}, SimOptions{MaxSteps: 200_000, ProgressEvery: time.Nanosecond,

@@ -119,7 +119,7 @@ func Simulate(ctx context.Context, space Space, opts SimOptions) (*SimResult, er
 			}
 			if len(path)&65535 == 65535 {
 				if opts.MaxMemory > 0 && MemoryInUse() > usable(opts.MaxMemory) {
-					res.Stopped = fmt.Sprintf("memory limit (--max-memory %d MB) reached, %d events into run %d,", opts.MaxMemory>>20, len(path), run+1)
+					res.Stopped = fmt.Sprintf("memory limit (--max-memory %d MB) reached %d events into run %d", opts.MaxMemory>>20, len(path), run+1)
 					break
 				}
 				if now := time.Now(); opts.Progress != nil && now.Sub(lastProg) >= opts.ProgressEvery {

@@ -154,8 +154,9 @@ func ParseConfig(data []byte) (*Config, error) {
 	if err := dec.Decode(&root); err != nil {
 		return nil, jsonError(data, err)
 	}
-	if dec.More() {
-		return nil, cfgErr("", "invalid JSON: more than one value in the file")
+	if _, err := dec.Token(); err != io.EOF {
+		// More() is false before a stray '}' or ']' too.
+		return nil, cfgErr("", "invalid JSON: more than one value in the file (or a stray bracket after the first)")
 	}
 	if err := duplicateKey(data); err != nil {
 		return nil, err

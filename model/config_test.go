@@ -74,6 +74,8 @@ func BadConfigs() []BadConfig {
 		{"malformed JSON", "{\n  \"name\": \"t\",\n  \"nodes\": [}\n", "", []string{"invalid JSON", "line 3, column 13"}},
 		{"truncated JSON", `{"name": "t", "nodes": [`, "", []string{"invalid JSON", "unexpected end"}},
 		{"two JSON values", `{} {}`, "", []string{"invalid JSON", "more than one value"}},
+		{"a stray bracket", `{}]`, "", []string{"invalid JSON", "more than one value", "stray bracket"}},
+		{"a stray brace", `{}}`, "", []string{"invalid JSON", "stray bracket"}},
 		{"not an object", `[1, 2]`, "", []string{"must be an object", "list"}},
 		{"unknown top-level field", with("%EXTRA%", `, "colour": "red"`), "colour", []string{"unknown field"}},
 		{"unknown nested field in nodes", with("%NODES%", `[{"id": "1", "balance": 5, "colour": "red"}, {"id": "2", "balance": 0}, {"id": "3", "balance": 1}]`), "nodes[0].colour", []string{"unknown field"}},

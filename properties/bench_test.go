@@ -166,7 +166,7 @@ func BenchmarkPostSearch(b *testing.B) {
 		b.ResetTimer()
 		var rep *properties.Report
 		for range b.N {
-			if rep, err = post(); err != nil {
+			if rep, err = post(context.Background()); err != nil {
 				b.Fatal(err)
 			}
 		}

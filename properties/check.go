@@ -264,7 +264,9 @@ type Report struct {
 	Stopped        string      `json:"stopped,omitempty"`
 	// Unlisted counts the distinct snapshots that the search found and the
 	// report does not list, because rebuilding their executions (after
-	// the search) was stopped: by ctx or the memory limit (Stopped).
+	// the search) was stopped: by ctx or the memory limit (Stopped). Under
+	// symmetry reduction it counts orbits: each stands for one or more
+	// renamed values.
 	Unlisted        int     `json:"unlisted_snapshots,omitempty"`
 	ElapsedSeconds  float64 `json:"elapsed_seconds"`
 	StatesPerSecond float64 `json:"states_per_second"`
@@ -356,6 +358,11 @@ func fillReport(ctx context.Context, sys *model.System, opts Options, workers in
 	// ran afterwards.
 	snaps := make([][]Snapshot, len(snapFindings))
 	witnessErrs := make([]error, len(snapFindings))
+	if ctx.Err() != nil {
+		// The search was interrupted: rebuild what it found all the same,
+		// as a search stopped by a limit does.
+		ctx = context.WithoutCancel(ctx)
+	}
 	halt := halter{ctx: ctx, limit: opts.Explore.MaxMemory}
 	rbs := make([]*rebuild, parallelWorkers(len(snapFindings), workers))
 	err := parallelFor(len(snapFindings), workers, func(w, k int) error {
@@ -423,9 +430,10 @@ func fillReport(ctx context.Context, sys *model.System, opts Options, workers in
 	})
 	var halted *haltError
 	if errors.As(err, &halted) {
-		if rep.Stopped == "" {
-			rep.Stopped = halted.why
+		if rep.Stopped != "" {
+			rep.Stopped += "; then "
 		}
+		rep.Stopped += halted.why
 		err = nil
 	}
 	if err != nil {
@@ -465,11 +473,10 @@ func fillReport(ctx context.Context, sys *model.System, opts Options, workers in
 
 // halter tells the rebuilding of executions after the search to stop: when
 // ctx is done, or when the process holds more memory than limit allows
-// (looked at every 64th call).
+// (looked at at every call: before each execution is rebuilt).
 type halter struct {
 	ctx    context.Context
 	limit  int64
-	calls  atomic.Int64
 	halted atomic.Pointer[string] // why, once a call said to stop
 }
 
@@ -482,7 +489,7 @@ func (h *halter) why() string {
 	switch {
 	case h.ctx.Err() != nil:
 		why = "interrupted while the executions of the distinct snapshots were rebuilt"
-	case h.limit > 0 && h.calls.Add(1)%64 == 0 && explore.MemoryInUse() > explore.UsableMemory(h.limit):
+	case h.limit > 0 && explore.MemoryInUse() > explore.UsableMemory(h.limit):
 		why = fmt.Sprintf("memory limit (--max-memory %d MB) reached while the executions of the distinct snapshots were rebuilt", h.limit>>20)
 	default:
 		return ""

@@ -10,7 +10,7 @@ import (
 // PostSearch runs Check's search once and returns a function that does the
 // rest of Check (rebuilding executions, witnesses, sorting) on its result
 // into a fresh report, for a benchmark of that part alone.
-func PostSearch(ctx context.Context, sys *model.System, opts Options) (func() (*Report, error), error) {
+func PostSearch(ctx context.Context, sys *model.System, opts Options) (func(context.Context) (*Report, error), error) {
 	eo := opts.Explore
 	eo.Keep = max(opts.Witnesses, 1)
 	eo.NewSpace = func() explore.Space { return newSpace(sys, opts.AllViolations, opts) }
@@ -18,7 +18,7 @@ func PostSearch(ctx context.Context, sys *model.System, opts Options) (func() (*
 	if err != nil {
 		return nil, err
 	}
-	return func() (rep *Report, err error) {
+	return func(ctx context.Context) (rep *Report, err error) {
 		defer catchContract(&err)
 		rep = &Report{Snapshots: []Snapshot{}, Violations: []Violation{}}
 		if err := fillReport(ctx, sys, opts, eo.Workers, res, rep); err != nil {

@@ -7,7 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/snapcheck/snapcheck/explore"
 	"github.com/snapcheck/snapcheck/model"
 	"github.com/snapcheck/snapcheck/model/algorithms"
 	"github.com/snapcheck/snapcheck/model/modeltest"
@@ -502,6 +504,20 @@ func TestExplainKeepsOneSnapshot(t *testing.T) {
 	}
 }
 
+// doneAfterFirstLook is a context that is done from its second Err on:
+// interrupted after the search, while its findings are rebuilt.
+type doneAfterFirstLook struct {
+	context.Context
+	looks int
+}
+
+func (c *doneAfterFirstLook) Err() error {
+	if c.looks++; c.looks > 1 {
+		return context.Canceled
+	}
+	return nil
+}
+
 // TestRebuildHalted: rebuilding the distinct snapshots' executions after
 // the search stops when ctx is done: the report lists none of them, counts
 // them as unlisted and is incomplete, never ok.
@@ -511,13 +527,12 @@ func TestRebuildHalted(t *testing.T) {
 	if err != nil || full.Verdict != OK {
 		t.Fatalf("check: %v, %+v", err, full)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	post, err := PostSearch(ctx, sys, Options{})
+	ctx := &doneAfterFirstLook{Context: context.Background()}
+	post, err := PostSearch(context.Background(), sys, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cancel()
-	rep, err := post()
+	rep, err := post(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -528,21 +543,41 @@ func TestRebuildHalted(t *testing.T) {
 	}
 }
 
-// TestHalterMemory: the halter looks at the memory every 64th call, and
-// once it has said to stop it says so at every call.
+// TestHalterMemory: the halter looks at the memory at every call, and once
+// it has said to stop it says so at every call.
 func TestHalterMemory(t *testing.T) {
 	h := halter{ctx: context.Background(), limit: 1 << 20}
-	for i := 1; i < 64; i++ {
-		if why := h.why(); why != "" {
-			t.Fatalf("call %d: %q, want to go on", i, why)
-		}
-	}
-	for i := 64; i < 67; i++ {
+	for i := 1; i < 4; i++ {
 		if why := h.why(); why != "memory limit (--max-memory 1 MB) reached while the executions of the distinct snapshots were rebuilt" {
 			t.Fatalf("call %d: %q, want the memory limit", i, why)
 		}
 	}
+	if why := (&halter{ctx: context.Background(), limit: 1 << 40}).why(); why != "" {
+		t.Errorf("a limit of 1 TB: %q", why)
+	}
 	if why := (&halter{ctx: context.Background()}).why(); why != "" {
 		t.Errorf("no limit: %q", why)
+	}
+}
+
+// TestInterruptedSearchListsSnapshots: a search interrupted (ctx done)
+// still lists the snapshots it found, as a search stopped by a limit does.
+func TestInterruptedSearchListsSnapshots(t *testing.T) {
+	sys := loadExample(t, "bench/any3n_ms1.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts := Options{Explore: explore.Options{Strategy: explore.BFS, ProgressEvery: time.Nanosecond,
+		Progress: func(st explore.Stats) {
+			if st.Depth >= 12 {
+				cancel()
+			}
+		}}}
+	rep, err := Check(ctx, sys, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Verdict != Incomplete || rep.Stopped != "interrupted" || rep.Unlisted != 0 || len(rep.Snapshots) == 0 {
+		t.Errorf("verdict %s, stopped %q, %d listed, %d unlisted; want incomplete, interrupted, some listed, none unlisted",
+			rep.Verdict, rep.Stopped, len(rep.Snapshots), rep.Unlisted)
 	}
 }

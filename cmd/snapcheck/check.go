@@ -94,7 +94,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return fail(stderr, "check", fmt.Errorf("--workers: must be from 0 to %d, got %d", explore.MaxWorkers, o.workers))
 	}
 	if o.workers == 0 {
-		o.workers = runtime.NumCPU()
+		o.workers = min(runtime.NumCPU(), explore.MaxWorkers)
 	}
 	if o.store == "fingerprint" && o.strategy != "bfs" {
 		return fail(stderr, "check", fmt.Errorf("--store fingerprint needs --strategy bfs"))

@@ -22,7 +22,7 @@ type witnessOpts struct {
 
 func witnessFlags(fs *pflag.FlagSet, o *witnessOpts) {
 	fs.IntVar(&o.witnessSample, "witness-sample", 3, "per distinct snapshot, check this many executions that record it constructively (reordering witness, actual or only feasible)")
-	fs.StringVar(&o.witnessDir, "witnesses", "", "write, for each distinct recorded snapshot that some kept execution records correctly (with every other snapshot correct too, and terminating), one such execution as a witness trace file into this folder")
+	fs.StringVar(&o.witnessDir, "witnesses", "", "write, for each distinct recorded snapshot that some kept execution records correctly (and violates no other property), one such execution as a witness trace file into this folder")
 }
 
 // printWitnessCounts prints, under a snapshot, how many of the executions
@@ -93,9 +93,10 @@ func writeWitnesses(sys *model.System, rep *properties.Report, dir string) error
 }
 
 // correctExecution returns the first kept execution of sn that is correct
-// as replay judges it: every snapshot (not only sn's) passes every
-// property and the execution terminates; sn's snapshot has a reordering
-// witness. It returns nil if there is none.
+// as replay judges it: no property violated in it (a kept execution ends
+// where sn completes: every snapshot completed by then passes every
+// property, and termination is judged only if it ended there), and sn's
+// snapshot has a reordering witness. It returns nil if there is none.
 func correctExecution(sys *model.System, sn *properties.Snapshot) ([]model.Event, error) {
 	s := sys.Topo.SnapshotIndex(sn.ID)
 	for _, evs := range sn.Executions {
