@@ -514,9 +514,8 @@ func (s *search) settleSegment(w *worker, lv *level, bs *bfsState, g *segment, q
 		s.stopped = fmt.Sprintf("state limit (--max-states %d) reached", s.opts.MaxStates)
 		return false
 	}
-	took := int64(len(g.buf)) + perTransition*int64(len(g.cands))
-	s.pending += took
-	bs.levelBytes += took
+	s.pending += need
+	bs.levelBytes += need
 	if bs.sinceCheck++; bs.sinceCheck == checkSegments || s.pending >= s.lookBytes() {
 		return s.look(lv, bs)
 	}
