@@ -192,22 +192,28 @@ func (x *Execution) expected(s, c int) []int {
 	return append(got, flying...)
 }
 
-// recordedMsgs lists the transfers recorded in channel c's state for s,
-// found by watching the recorded contents grow at each receive.
-func (x *Execution) recordedMsgs(s, c int) []int {
-	var ids []int
-	k := s*len(x.Sys.Topo.Chans) + c
+// recordedMsgs lists, per channel, the transfers recorded in its state
+// for s, found by watching the recorded contents grow at each receive (in
+// one pass over the states: they may have to be performed again, see
+// State).
+func (x *Execution) recordedMsgs(s int) [][]int {
+	chans := len(x.Sys.Topo.Chans)
+	ids := make([][]int, chans)
 	limit := len(x.Events)
 	if x.CompleteAt[s] >= 0 {
 		limit = x.CompleteAt[s] + 1
 	}
-	prev := len(x.State(0).RecChan[k])
+	lens := make([]int, chans)
+	for c, r := range x.State(0).RecChan[s*chans : (s+1)*chans] {
+		lens[c] = len(r)
+	}
 	for e := 0; e < limit; e++ {
-		n := len(x.State(e + 1).RecChan[k])
-		if n > prev && x.Received[e] >= 0 {
-			ids = append(ids, x.Received[e])
+		for c, r := range x.State(e + 1).RecChan[s*chans : (s+1)*chans] {
+			if len(r) > lens[c] && x.Received[e] >= 0 {
+				ids[c] = append(ids[c], x.Received[e])
+			}
+			lens[c] = len(r)
 		}
-		prev = n
 	}
 	return ids
 }
@@ -250,8 +256,9 @@ func (x *Execution) Check(s int) []Problem {
 			break
 		}
 	}
+	recorded := x.recordedMsgs(s)
 	for c := range t.Chans {
-		want, got := x.expected(s, c), x.recordedMsgs(s, c)
+		want, got := x.expected(s, c), recorded[c]
 		if sameIDs(want, got) {
 			continue
 		}
