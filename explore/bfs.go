@@ -461,7 +461,7 @@ func (s *search) settleSegment(w *worker, lv *level, bs *bfsState, g *segment, q
 		// held, perhaps by segments generated ahead of it: look at the
 		// limits, which measures the memory held and so the room left,
 		// and generate g again, here.
-		if !s.look(lv, bs) {
+		if !s.lookNow(lv) {
 			return false
 		}
 		lo := lv.start + uint32(q)*lv.segStates
@@ -485,7 +485,7 @@ func (s *search) settleSegment(w *worker, lv *level, bs *bfsState, g *segment, q
 	// Settling copies the new states into the store: that too must fit.
 	need := int64(len(g.buf)) + perTransition*int64(len(g.cands))
 	if !s.takeRoom(need) {
-		if !s.look(lv, bs) {
+		if !s.lookNow(lv) {
 			return false
 		}
 		if !s.takeRoom(need) {
@@ -526,12 +526,18 @@ func (s *search) settleSegment(w *worker, lv *level, bs *bfsState, g *segment, q
 // segments are settled; the memory limit's guess takes the next
 // checkSegments segments to add as much as the last did.
 func (s *search) look(lv *level, bs *bfsState) bool {
+	s.mostAdded = int(bs.added)
+	bs.sinceCheck, bs.added = 0, 0
+	return s.lookNow(lv)
+}
+
+// lookNow is look between its regular times (a segment found no room):
+// the guess of what the next segments add keeps its sample.
+func (s *search) lookNow(lv *level) bool {
 	if err := s.tree.flush(); err != nil {
 		s.err = err
 		return false
 	}
-	s.mostAdded = int(bs.added)
-	bs.sinceCheck, bs.added = 0, 0
 	queue := int64(s.st.len()) - int64(lv.start) - lv.settled.Load()*int64(lv.segStates)
 	return s.check(0, max(queue, 0), lv.depth)
 }
