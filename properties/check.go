@@ -378,9 +378,9 @@ func fillReport(ctx context.Context, sys *model.System, opts Options, workers in
 		var sn int
 		var xs []*Execution // nil for an execution renamed after its rebuilding
 		for i, p := range f.Paths {
-			if why := halt.why(); why != "" {
+			if halt.why() != "" {
 				rb.reclaim(xs)
-				return &haltError{why}
+				return nil // not listed (snaps[k] stays nil)
 			}
 			evs, st, completed, x, err := rb.follow(p, true)
 			if err != nil {
@@ -428,16 +428,15 @@ func fillReport(ctx context.Context, sys *model.System, opts Options, workers in
 		rb.reclaim(xs)
 		return nil
 	})
-	var halted *haltError
-	if errors.As(err, &halted) {
+	if err != nil {
+		return err
+	}
+	halted := halt.halted.Load()
+	if halted != nil {
 		if rep.Stopped != "" {
 			rep.Stopped += "; then "
 		}
-		rep.Stopped += halted.why
-		err = nil
-	}
-	if err != nil {
-		return err
+		rep.Stopped += *halted
 	}
 	for _, err := range witnessErrs {
 		if err != nil {
@@ -497,11 +496,6 @@ func (h *halter) why() string {
 	h.halted.CompareAndSwap(nil, &why)
 	return *h.halted.Load()
 }
-
-// haltError stops parallelFor's work when a halter says so.
-type haltError struct{ why string }
-
-func (e *haltError) Error() string { return e.why }
 
 // sortSnapshots sorts snaps stably by CompareValues, reading each value's
 // maps once rather than at every comparison.
