@@ -203,3 +203,35 @@ func TestReviewSymmetryReductionRapid(t *testing.T) {
 		}
 	})
 }
+
+// TestWorkersIdenticalSmallSegments: on a bank whose states have hundreds
+// of large successors, the breadth-first search cuts levels into segments
+// of a few states (so that a segment's successors take about 1 MB: here
+// a few of the 720 states of the level after the initial state, each with
+// some 700 successors of hundreds of bytes), and every number of workers
+// still gives the same report as one, with a state limit cutting the
+// search in the middle of that level.
+func TestWorkersIdenticalSmallSegments(t *testing.T) {
+	sys, err := algorithms.Load("../cmd/snapcheck/testdata/memory/wide16.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fp := range []bool{false, true} {
+		var one *Report
+		for _, workers := range []int{1, 2, 3} {
+			rep, err := Check(context.Background(), sys, Options{Explore: explore.Options{Strategy: explore.BFS,
+				MaxStates: 60_000, Workers: workers, Fingerprints: fp}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Verdict != Incomplete || rep.States != 60_000 || rep.Depth != 1 {
+				t.Fatalf("fingerprints %v, %d workers: %s, %d states, depth %d; want the state limit within the second level", fp, workers, rep.Verdict, rep.States, rep.Depth)
+			}
+			if one == nil {
+				one = rep
+				continue
+			}
+			sameReport(t, fmt.Sprintf("fingerprints %v, %d workers", fp, workers), one, rep)
+		}
+	}
+}
