@@ -543,16 +543,17 @@ func TestRebuildHalted(t *testing.T) {
 	}
 }
 
-// TestHalterMemory: the halter looks at the memory at every call, and once
-// it has said to stop it says so at every call.
+// TestHalterMemory: the halter looks at the memory at its first call (and
+// at most every millisecond after), and once it has said to stop it says
+// so at every call.
 func TestHalterMemory(t *testing.T) {
-	h := halter{ctx: context.Background(), limit: 1 << 20}
+	h := halter{ctx: context.Background(), limit: 1 << 20, start: time.Now()}
 	for i := 1; i < 4; i++ {
 		if why := h.why(); why != "memory limit (--max-memory 1 MB) reached while the executions of the distinct snapshots were rebuilt" {
 			t.Fatalf("call %d: %q, want the memory limit", i, why)
 		}
 	}
-	if why := (&halter{ctx: context.Background(), limit: 1 << 40}).why(); why != "" {
+	if why := (&halter{ctx: context.Background(), limit: 1 << 40, start: time.Now()}).why(); why != "" {
 		t.Errorf("a limit of 1 TB: %q", why)
 	}
 	if why := (&halter{ctx: context.Background()}).why(); why != "" {
