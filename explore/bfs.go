@@ -104,8 +104,8 @@ type segment struct {
 	// candidates with findings (summarize).
 	remarks []int32
 	tooMany bool // a state had more than maxSuccessors successors
-	// outOfRoom: the successors took all the memory left (grow), or
-	// overCap: more than maxSegmentBytes
+	// outOfRoom: the successors took all the memory left (grow); and
+	// overCap too when they took more than maxSegmentBytes
 	outOfRoom, overCap bool
 	depthCut           bool // settle left a new state out (depth limit)
 	// limit is how many candidates count: all, or fewer when the state
@@ -183,7 +183,7 @@ func (w *worker) init() {
 		} else {
 			n := cap(g.cands)
 			g.cands = append(g.cands, candidate{})
-			w.s.room.Add(-int64(cap(g.cands)-n) * int64(unsafe.Sizeof(candidate{})))
+			w.s.chargeRoom(int64(cap(g.cands)-n) * int64(unsafe.Sizeof(candidate{})))
 		}
 		c := &g.cands[len(g.cands)-1]
 		c.from, c.event, c.off, c.n, c.hash, c.f0, c.f1 = w.from, ev, off, int32(len(nb)), h, f0, f1
@@ -195,9 +195,9 @@ func (w *worker) init() {
 const maxSegmentBytes = 1 << 30
 
 // grow makes room in g.buf for n more bytes, taking the new buffer's
-// memory from w.room; when there is no room (or the buffer would pass
-// maxSegmentBytes), it marks g outOfRoom instead, and g takes no more
-// successors.
+// memory from the search's room; when there is no room, it marks g
+// outOfRoom instead (and overCap too when the buffer would pass
+// maxSegmentBytes), and g takes no successor that needs more room.
 func (w *worker) grow(g *segment, n int) bool {
 	need := len(g.buf) + n
 	c := min(max(2*cap(g.buf), need, 4096), maxSegmentBytes)

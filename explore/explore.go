@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/big"
 	"runtime/metrics"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -169,9 +170,10 @@ type search struct {
 	// state's successors (pending) must fit in it.
 	room atomic.Int64
 	// allocating is what was taken from room and is not yet allocated
-	// (grow): a look that measures memory meanwhile leaves it out of
-	// the room it sets.
+	// (a segment's buffer, the store's copy of a segment): a look that
+	// measures memory meanwhile leaves it out of the room it sets.
 	allocating atomic.Int64
+	roomMu     sync.Mutex // takes room, and sets it (lookAtMemory)
 	// breadth-first: how many states the segments settled before the
 	// next look may add at most (the memory limit's guess): as many as the
 	// transitions settled since the last look
@@ -211,8 +213,9 @@ func Run(ctx context.Context, space Space, opts Options) (*Result, error) {
 	}
 	s.room.Store(math.MaxInt64)
 	if opts.MaxMemory > 0 {
-		// Until the first look.
-		s.room.Store(usable(opts.MaxMemory) - max(processMemory(), residentMemory()))
+		// Until the first look, which counts what is added from here.
+		s.lastMem = max(processMemory(), residentMemory())
+		s.room.Store(usable(opts.MaxMemory) - s.lastMem)
 	}
 	if opts.Fingerprints {
 		s.st = newFPStore()
@@ -316,24 +319,9 @@ func (s *search) check(expanded int64, queue int64, depth int) bool {
 	}
 	s.pending = 0
 	// expanded == 0: a breadth-first look (see search.look); always look.
-	if s.opts.MaxMemory > 0 {
-		// Stop before the states expanded until the next look (2,048
-		// breadth-first, 1,024 depth-first, or those whose successors
-		// take lookBytes) would cross the limit, were
-		// they to add as many states and as much memory as those since the
-		// last look did, and grow the table for them.
-		mem := max(s.memory(), processMemory()+s.st.offHeap(), residentMemory())
-		added, delta := s.st.len()-s.lastLen, max(mem-s.lastMem, 0)
-		// The table grows in steps of half its size: whether it takes a
-		// step before the next look is judged on as many states as may be
-		// added, at most one per transition.
-		growth := s.st.growth(max(added, s.mostAdded))
-		s.lastMem, s.lastLen = mem, s.st.len()
-		if overMemory(s.opts.MaxMemory, mem, delta, growth) {
-			s.stopped = s.memoryLimitReached()
-			return false
-		}
-		s.room.Store(usable(s.opts.MaxMemory) - mem - growth - s.allocating.Load())
+	if s.opts.MaxMemory > 0 && !s.lookAtMemory() {
+		s.stopped = s.memoryLimitReached()
+		return false
 	}
 	if err := s.ctx.Err(); err != nil {
 		s.stopped = "interrupted"
@@ -544,6 +532,33 @@ func (s *search) dfs() {
 	}
 }
 
+// lookAtMemory reports whether the search may go on under the memory
+// limit, and sets the room left until the next look. It stops before the
+// states expanded until the next look (2,048 breadth-first, 1,024
+// depth-first, or those whose successors take lookBytes) would cross the
+// limit, were they to add as many states and as much memory as those
+// since the last look did, and grow the table for them.
+func (s *search) lookAtMemory() bool {
+	// Room is taken under roomMu: what was taken before the memory is
+	// measured and is not allocated yet (allocating, read first) is left
+	// out of the room set, and nothing is taken meanwhile.
+	s.roomMu.Lock()
+	defer s.roomMu.Unlock()
+	pending := s.allocating.Load()
+	mem := max(s.memory(), processMemory()+s.st.offHeap(), residentMemory())
+	added, delta := s.st.len()-s.lastLen, max(mem-s.lastMem, 0)
+	// The table grows in steps of half its size: whether it takes a step
+	// before the next look is judged on as many states as may be added,
+	// at most one per transition.
+	growth := s.st.growth(max(added, s.mostAdded))
+	s.lastMem, s.lastLen = mem, s.st.len()
+	if overMemory(s.opts.MaxMemory, mem, delta, growth) {
+		return false
+	}
+	s.room.Store(usable(s.opts.MaxMemory) - mem - growth - pending)
+	return true
+}
+
 // takeRoom takes n bytes from the room left before the next look, if
 // there are as many, and counts them as being allocated (grow allocates
 // them and then says so); it reports whether it took them. Without a
@@ -552,15 +567,23 @@ func (s *search) takeRoom(n int64) bool {
 	if s.opts.MaxMemory <= 0 {
 		return true
 	}
-	for {
-		r := s.room.Load()
-		if r < n {
-			return false
-		}
-		if s.room.CompareAndSwap(r, r-n) {
-			s.allocating.Add(n)
-			return true
-		}
+	s.roomMu.Lock()
+	defer s.roomMu.Unlock()
+	if s.room.Load() < n {
+		return false
+	}
+	s.room.Add(-n)
+	s.allocating.Add(n)
+	return true
+}
+
+// chargeRoom takes n bytes, allocated already, from the room, even below
+// zero (the candidates' records).
+func (s *search) chargeRoom(n int64) {
+	if s.opts.MaxMemory > 0 {
+		s.roomMu.Lock()
+		s.room.Add(-n)
+		s.roomMu.Unlock()
 	}
 }
 

@@ -243,3 +243,25 @@ func TestTakeRoom(t *testing.T) {
 		t.Error("no limit, no room")
 	}
 }
+
+// TestFirstLookCountsOnlyAdded: the first look at the memory limit counts
+// as added only what the search added, not all that the process held
+// before: a process holding 120 MB searches 40 MB of states under a limit
+// 150 MB above what it holds (it stopped at once when the first look took
+// the 120 MB as added since the start, and so as about to come again).
+func TestFirstLookCountsOnlyAdded(t *testing.T) {
+	held := make([]byte, 120<<20)
+	for i := range held {
+		held[i] = byte(i)
+	}
+	sp := fan{n: 500, k: 20, size: 4 << 10}
+	for _, opts := range []Options{{Strategy: BFS, Workers: 1}, {Strategy: DFS}} {
+		runtime.GC()
+		opts.MaxMemory = max(processMemory(), residentMemory()) + 150<<20
+		res, err := Run(context.Background(), sp, opts)
+		if err != nil || !res.Complete || res.States != int64(1+sp.n+sp.n*sp.k) {
+			t.Errorf("%s: %+v, %v; want the whole space", opts.Strategy, res, err)
+		}
+	}
+	runtime.KeepAlive(held)
+}

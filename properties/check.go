@@ -265,7 +265,8 @@ type Report struct {
 	Stopped        string      `json:"stopped,omitempty"`
 	// Unlisted counts the distinct snapshots that the search found and the
 	// report does not list, because rebuilding their executions (after
-	// the search) was stopped: by ctx or the memory limit (Stopped). Under
+	// the search) was stopped: by ctx becoming done while they were
+	// rebuilt, or by the memory limit (Stopped). Under
 	// symmetry reduction it counts orbits: each stands for one or more
 	// renamed values.
 	Unlisted        int     `json:"unlisted_snapshots,omitempty"`
@@ -330,9 +331,10 @@ func Check(ctx context.Context, sys *model.System, opts Options) (rep *Report, e
 // fillReport does the work of Check after the search: it rebuilds the
 // executions of res's findings into rep's violations and snapshots, checks
 // their witnesses, sorts the snapshots and sets the verdict. Rebuilding
-// the snapshots' executions stops when ctx is done or the process holds
-// more memory than the limit allows: the snapshots not rebuilt then are
-// not listed (rep.Unlisted), and the verdict is not ok.
+// the snapshots' executions stops when ctx becomes done meanwhile, or the
+// process holds more memory than the limit allows: the snapshots not
+// rebuilt then are not listed (rep.Unlisted), and the verdict is not ok.
+// A search that ctx interrupted has what it found rebuilt in full.
 func fillReport(ctx context.Context, sys *model.System, opts Options, workers int, res *explore.Result, rep *Report) error {
 	// Rebuilding the executions of the distinct snapshots is independent
 	// work per snapshot: done by the workers, kept in the findings' order.
