@@ -181,6 +181,9 @@ func (oneBig) Terminal([]byte, func(Finding))                   {}
 // stops the search at the limit, the process's peak staying within it
 // (the buffer and the store's copy together would take 96 MiB).
 func TestSettleTakesRoom(t *testing.T) {
+	if raceDetector {
+		t.Skip("the race detector's shadow memory takes resident memory that no limit of the search's can see")
+	}
 	sp := oneBig{buf: make([]byte, 48<<20)}
 	for i := range sp.buf {
 		sp.buf[i] = byte(i)
@@ -250,6 +253,9 @@ func TestTakeRoom(t *testing.T) {
 // 150 MB above what it holds (it stopped at once when the first look took
 // the 120 MB as added since the start, and so as about to come again).
 func TestFirstLookCountsOnlyAdded(t *testing.T) {
+	if raceDetector {
+		t.Skip("the race detector's shadow memory takes resident memory that no limit of the search's can see")
+	}
 	held := make([]byte, 120<<20)
 	for i := range held {
 		held[i] = byte(i)
