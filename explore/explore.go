@@ -544,7 +544,7 @@ func (s *search) lookAtMemory() bool {
 	// out of the room set, and nothing is taken meanwhile.
 	s.roomMu.Lock()
 	defer s.roomMu.Unlock()
-	pending := s.allocating.Load()
+	inFlight := s.allocating.Load()
 	mem := max(s.memory(), processMemory()+s.st.offHeap(), residentMemory())
 	added, delta := s.st.len()-s.lastLen, max(mem-s.lastMem, 0)
 	// The table grows in steps of half its size: whether it takes a step
@@ -555,7 +555,7 @@ func (s *search) lookAtMemory() bool {
 	if overMemory(s.opts.MaxMemory, mem, delta, growth) {
 		return false
 	}
-	s.room.Store(usable(s.opts.MaxMemory) - mem - growth - pending)
+	s.room.Store(usable(s.opts.MaxMemory) - mem - growth - inFlight)
 	return true
 }
 
