@@ -52,9 +52,16 @@ type Event struct {
 }
 
 // Describe is a one-line description of the event, with node and channel
-// names.
+// names (its fields as numbers when they name no node, channel or
+// snapshot of the bank).
 func (s *System) Describe(e Event) string {
 	t := &s.Topo
+	inRange := func(i, n int) bool { return i >= 0 && i < n }
+	if !inRange(e.Node, len(t.Nodes)) ||
+		(e.Kind == Send || e.Kind == Receive) && !inRange(e.Chan, len(t.Chans)) ||
+		(e.Kind == Initiate || e.Kind == Receive && e.Control) && !inRange(e.Snap, len(t.Snapshots)) {
+		return fmt.Sprintf("event %+v", e)
+	}
 	switch e.Kind {
 	case Send:
 		return fmt.Sprintf("send %s $%d", t.ChannelName(e.Chan), e.Amount)
@@ -104,6 +111,13 @@ func (en *enumerator) all(s *System, st *State) []Event {
 
 // node1 appends node i's enabled events.
 func (en *enumerator) node1(s *System, st *State, i int) {
+	en.actions(s, st, i)
+	en.receives(s, st, i)
+}
+
+// actions appends node i's enabled events other than receives: its
+// workload step(s), its spontaneous initiations, its internal actions.
+func (en *enumerator) actions(s *System, st *State, i int) {
 	t := &s.Topo
 	bal := st.Balance[i]
 	pc := st.PC[i]
@@ -146,6 +160,11 @@ func (en *enumerator) node1(s *System, st *State, i int) {
 		en.node = i
 		s.alg.Internal(&en.nd, en.yield)
 	}
+}
+
+// receives appends node i's enabled receives, channel by channel.
+func (en *enumerator) receives(s *System, st *State, i int) {
+	t := &s.Topo
 	for _, ch := range t.In[i] {
 		q := st.Chans[ch]
 		if len(q) == 0 {
@@ -156,14 +175,44 @@ func (en *enumerator) node1(s *System, st *State, i int) {
 			last = len(q)
 		}
 		for k := 0; k < last; k++ {
-			m := q[k]
-			e := Event{Kind: Receive, Node: i, Chan: ch, Index: k, Amount: m.Amount, Control: m.Control, Snap: -1}
-			if m.Control {
-				e.Snap = int(m.Snap)
-			}
-			en.events = append(en.events, e)
+			en.events = append(en.events, receiveEvent(i, ch, k, q[k]))
 		}
 	}
+}
+
+// receiveEvent is the event of node i receiving message m, at index k of
+// channel ch.
+func receiveEvent(i, ch, k int, m Message) Event {
+	e := Event{Kind: Receive, Node: i, Chan: ch, Index: k, Amount: m.Amount, Control: m.Control, Snap: -1}
+	if m.Control {
+		e.Snap = int(m.Snap)
+	}
+	return e
+}
+
+// enabled reports whether e is enabled in st: whether Enabled lists it.
+// A receive is looked up in its channel, and any other event among its
+// node's other events, so that a channel holding many messages (a
+// non-FIFO channel makes each its own receive) is not listed at each step.
+func (s *System) enabled(st *State, e Event) bool {
+	t := &s.Topo
+	if e.Node < 0 || e.Node >= len(t.Nodes) {
+		return false
+	}
+	if e.Kind == Receive {
+		if e.Chan < 0 || e.Chan >= len(t.Chans) || t.Chans[e.Chan].To != e.Node {
+			return false
+		}
+		q := st.Chans[e.Chan]
+		last := min(len(q), 1)
+		if !t.FIFO {
+			last = len(q)
+		}
+		return e.Index >= 0 && e.Index < last && receiveEvent(e.Node, e.Chan, e.Index, q[e.Index]) == e
+	}
+	var en enumerator
+	en.actions(s, st, e.Node)
+	return slices.Contains(en.events, e)
 }
 
 // Apply performs event e on st, which it changes in place. It returns the
@@ -292,11 +341,8 @@ func (s *System) complete(st *State) (completed uint32) {
 // Step performs e on st if it is enabled, else it returns an error and
 // leaves st unchanged.
 func (s *System) Step(st *State, e Event) (completed uint32, err error) {
-	var en enumerator
-	for _, o := range en.all(s, st) {
-		if o == e {
-			return s.Apply(st, e), nil
-		}
+	if s.enabled(st, e) {
+		return s.Apply(st, e), nil
 	}
 	return 0, fmt.Errorf("event %q is not enabled", s.Describe(e))
 }

@@ -7,6 +7,7 @@ package model_test
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -695,5 +696,67 @@ func TestRapidReductionKeepsTerminalStates(t *testing.T) {
 	})
 	if compared == 0 {
 		t.Error("every bank was too large: the property tested nothing")
+	}
+}
+
+// TestStepMatchesEnabled: Step takes exactly the events that Enabled
+// lists (it looks a receive up in its channel instead of listing every
+// event): on random walks over examples with FIFO and non-FIFO channels,
+// scripts, "any" workloads and internal actions, every listed event and
+// every variation of one (another index, amount, node, channel, kind,
+// snapshot, action) is taken by Step exactly when Enabled lists it.
+func TestStepMatchesEnabled(t *testing.T) {
+	files := []string{"lecture.json", "any-three.json", "two-snapshots.json", "scripted-initiation.json",
+		"broken/late-markers.json", "nonfifo/two-snapshots-chandy-lamport.json", "nonfifo/any-three-no-turn-red.json",
+		"nonfifo/lecture.json"}
+	for _, f := range files {
+		sys, err := algorithms.Load(filepath.Join("..", "examples", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(1, 2))
+		for walk := range 20 {
+			st := sys.Initial()
+			for step := 0; step < 200; step++ {
+				var listed []model.Event
+				sys.Enabled(st, func(e model.Event) { listed = append(listed, e) })
+				if len(listed) == 0 {
+					break
+				}
+				for _, e := range listed {
+					for _, v := range []model.Event{e,
+						func() model.Event { v := e; v.Index++; return v }(),
+						func() model.Event { v := e; v.Index--; return v }(),
+						func() model.Event { v := e; v.Amount++; return v }(),
+						func() model.Event { v := e; v.Node = (v.Node + 1) % len(sys.Topo.Nodes); return v }(),
+						func() model.Event { v := e; v.Chan = (v.Chan + 1) % len(sys.Topo.Chans); return v }(),
+						func() model.Event { v := e; v.Control = !v.Control; return v }(),
+						func() model.Event { v := e; v.Snap++; return v }(),
+						func() model.Event { v := e; v.Action++; return v }(),
+						func() model.Event { v := e; v.Kind = (v.Kind + 1) % 4; return v }(),
+					} {
+						_, err := sys.Step(st.Clone(), v)
+						if want := slices.Contains(listed, v); (err == nil) != want {
+							t.Fatalf("%s walk %d step %d: Step(%+v) error %v, but Enabled lists it: %v", f, walk, step, v, err, want)
+						}
+					}
+				}
+				// Every message in every channel, as a receive: on a FIFO
+				// channel only the first is enabled.
+				for c, q := range st.Chans {
+					for k, m := range q {
+						v := model.Event{Kind: model.Receive, Node: sys.Topo.Chans[c].To, Chan: c, Index: k, Amount: m.Amount, Control: m.Control, Snap: -1}
+						if m.Control {
+							v.Snap = int(m.Snap)
+						}
+						_, err := sys.Step(st.Clone(), v)
+						if want := slices.Contains(listed, v); (err == nil) != want {
+							t.Fatalf("%s walk %d step %d: Step(%+v) error %v, but Enabled lists it: %v", f, walk, step, v, err, want)
+						}
+					}
+				}
+				sys.Apply(st, listed[rng.IntN(len(listed))])
+			}
+		}
 	}
 }

@@ -2,7 +2,6 @@ package properties
 
 import (
 	"fmt"
-	"slices"
 	"unsafe"
 
 	"github.com/snapcheck/snapcheck/model"
@@ -324,8 +323,5 @@ func (s *stepper) events(st *model.State) []model.Event { return s.x.Events(st) 
 // step is sys.Step(st, e): it performs e if it is enabled, else it
 // returns Step's error and leaves st unchanged.
 func (s *stepper) step(st *model.State, e model.Event) (uint32, error) {
-	if slices.Contains(s.x.Events(st), e) {
-		return s.sys.Apply(st, e), nil
-	}
 	return s.sys.Step(st, e)
 }
