@@ -104,20 +104,15 @@ type enumerator struct {
 func (en *enumerator) all(s *System, st *State) []Event {
 	en.events = en.events[:0]
 	for i := range s.Topo.Nodes {
-		en.node1(s, st, i)
+		en.node1(s, st, i, true)
 	}
 	return en.events
 }
 
-// node1 appends node i's enabled events.
-func (en *enumerator) node1(s *System, st *State, i int) {
-	en.actions(s, st, i)
-	en.receives(s, st, i)
-}
-
-// actions appends node i's enabled events other than receives: its
-// workload step(s), its spontaneous initiations, its internal actions.
-func (en *enumerator) actions(s *System, st *State, i int) {
+// node1 appends node i's enabled events: its workload step(s), its
+// spontaneous initiations, its internal actions and, if receives, its
+// receives.
+func (en *enumerator) node1(s *System, st *State, i int, receives bool) {
 	t := &s.Topo
 	bal := st.Balance[i]
 	pc := st.PC[i]
@@ -160,11 +155,9 @@ func (en *enumerator) actions(s *System, st *State, i int) {
 		en.node = i
 		s.alg.Internal(&en.nd, en.yield)
 	}
-}
-
-// receives appends node i's enabled receives, channel by channel.
-func (en *enumerator) receives(s *System, st *State, i int) {
-	t := &s.Topo
+	if !receives {
+		return
+	}
 	for _, ch := range t.In[i] {
 		q := st.Chans[ch]
 		if len(q) == 0 {
@@ -194,7 +187,7 @@ func receiveEvent(i, ch, k int, m Message) Event {
 // A receive is looked up in its channel, and any other event among its
 // node's other events, so that a channel holding many messages (a
 // non-FIFO channel makes each its own receive) is not listed at each step.
-func (s *System) enabled(st *State, e Event) bool {
+func (s *System) enabled(st *State, e Event, en *enumerator) bool {
 	t := &s.Topo
 	if e.Node < 0 || e.Node >= len(t.Nodes) {
 		return false
@@ -210,8 +203,8 @@ func (s *System) enabled(st *State, e Event) bool {
 		}
 		return e.Index >= 0 && e.Index < last && receiveEvent(e.Node, e.Chan, e.Index, q[e.Index]) == e
 	}
-	var en enumerator
-	en.actions(s, st, e.Node)
+	en.events = en.events[:0]
+	en.node1(s, st, e.Node, false)
 	return slices.Contains(en.events, e)
 }
 
@@ -341,7 +334,28 @@ func (s *System) complete(st *State) (completed uint32) {
 // Step performs e on st if it is enabled, else it returns an error and
 // leaves st unchanged.
 func (s *System) Step(st *State, e Event) (completed uint32, err error) {
-	if s.enabled(st, e) {
+	var en enumerator
+	return s.step(st, e, &en)
+}
+
+// Stepper performs events one at a time as Step does, with scratch memory
+// of its own: it allocates nothing once warm.
+type Stepper struct {
+	sys *System
+	en  enumerator
+}
+
+// NewStepper returns a Stepper for s.
+func (s *System) NewStepper() *Stepper { return &Stepper{sys: s} }
+
+// Step is System.Step.
+func (p *Stepper) Step(st *State, e Event) (completed uint32, err error) {
+	return p.sys.step(st, e, &p.en)
+}
+
+// step is Step with scratch memory of the caller's.
+func (s *System) step(st *State, e Event, en *enumerator) (completed uint32, err error) {
+	if s.enabled(st, e, en) {
 		return s.Apply(st, e), nil
 	}
 	return 0, fmt.Errorf("event %q is not enabled", s.Describe(e))

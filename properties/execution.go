@@ -313,9 +313,12 @@ func (x *Execution) recvPost(s int, m Msg) bool {
 type stepper struct {
 	sys *model.System
 	x   *model.Expander // generates every successor: its Events are Step's
+	p   *model.Stepper
 }
 
-func newStepper(sys *model.System) *stepper { return &stepper{sys: sys, x: sys.NewExpander()} }
+func newStepper(sys *model.System) *stepper {
+	return &stepper{sys: sys, x: sys.NewExpander(), p: sys.NewStepper()}
+}
 
 // events is sys.Events(st), valid until the next call.
 func (s *stepper) events(st *model.State) []model.Event { return s.x.Events(st) }
@@ -323,5 +326,5 @@ func (s *stepper) events(st *model.State) []model.Event { return s.x.Events(st) 
 // step is sys.Step(st, e): it performs e if it is enabled, else it
 // returns Step's error and leaves st unchanged.
 func (s *stepper) step(st *model.State, e model.Event) (uint32, error) {
-	return s.sys.Step(st, e)
+	return s.p.Step(st, e)
 }
