@@ -63,10 +63,11 @@ import (
 // segments, or sooner when the segments settled since then may have added
 // a 64th of the memory limit (lookBytes), and stops the level when one is
 // reached or the state limit cuts a segment; the segments generated beyond
-// are dropped. The workers' segments take the memory they grow by from
-// what the limit leaves (search.room); a segment that finds none is
-// generated again once it is the next to settle and a look has measured
-// the memory held, and stops the search if it finds none again.
+// are dropped. The workers' segments take the memory they grow by, and
+// settling the store's copy of each, from what the limit leaves
+// (search.room); a segment that finds none is generated again once it is
+// the next to settle and a look has measured the memory held, and stops
+// the search if it finds none again.
 //
 // This replaced rounds of phases with barriers between them (expand and
 // look up; first occurrences by shard of hash; store by segment), where
@@ -453,8 +454,9 @@ func (s *search) trySettle(w *worker, lv *level, bs *bfsState) bool {
 }
 
 // settleSegment settles g, segment q of the level (settle), and merges
-// what it found into the search's figures; every checkSegments segments it
-// looks at the limits. It reports whether the search goes on.
+// what it found into the search's figures; every checkSegments segments,
+// or lookBytes of successors, it looks at the limits. It reports whether
+// the search goes on.
 func (s *search) settleSegment(w *worker, lv *level, bs *bfsState, g *segment, q int64) bool {
 	if g.outOfRoom && !g.overCap {
 		// The memory left was taken before g's successors were all
