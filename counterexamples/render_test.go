@@ -601,6 +601,35 @@ func TestWriteFileAtomicTargets(t *testing.T) {
 	}
 }
 
+// TestWriteFileAtomicAnonymousPipe: /dev/stdout when standard output is a
+// pipe (show -o /dev/stdout | wc) is a link, through /proc/self/fd, to
+// "pipe:[N]", which names no file: the pipe is written to.
+func TestWriteFileAtomicAnonymousPipe(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	path := fmt.Sprintf("/proc/self/fd/%d", w.Fd())
+	if _, err := os.Stat(path); err != nil {
+		w.Close()
+		t.Skipf("no %s: %v", path, err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		b, _ := io.ReadAll(r)
+		got <- string(b)
+	}()
+	werr := WriteFileAtomic(path, []byte("piped"))
+	w.Close()
+	if werr != nil {
+		t.Fatal(werr)
+	}
+	if s := <-got; s != "piped" {
+		t.Errorf("read %q from the pipe, want %q", s, "piped")
+	}
+}
+
 // TestWriteFileAtomicLinkInLinkedDir: a link's relative target is taken
 // from the folder the link really is in, through a linked folder.
 func TestWriteFileAtomicLinkInLinkedDir(t *testing.T) {

@@ -151,6 +151,11 @@ func (tr *Trace) WriteFile(path string) error {
 // umask leaves of 0666 (the kernel applies it when the temporary file is
 // created); a file replaced keeps its own.
 func WriteFileAtomic(path string, data []byte) error {
+	// The system follows the path first: a link to something that is not
+	// a file (/dev/stdout on a pipe names "pipe:[N]") is written through.
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return writeDirect(path, data)
+	}
 	path = followLinks(path)
 	old, err := os.Stat(path)
 	if err == nil && !old.Mode().IsRegular() {
