@@ -155,9 +155,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	// A folder that cannot be written to is bad input (exit 2), found only
 	// now: the report is printed all the same, without the files.
-	werr := writeTraces(sys, rep, o.out)
+	name := filesName(rep.Config, fs.Arg(0))
+	werr := writeTraces(sys, rep, o.out, name)
 	if werr == nil {
-		werr = writeWitnesses(sys, rep, o.witnessDir)
+		werr = writeWitnesses(sys, rep, o.witnessDir, name)
 	}
 	if o.json {
 		enc := json.NewEncoder(stdout)
@@ -220,7 +221,7 @@ func printReport(w io.Writer, sys *model.System, rep *properties.Report, list in
 	if rep.Store == "fingerprint" {
 		fmt.Fprintf(w, "  fingerprints  probability that two states were merged: %.2g (optimistic estimate, as TLC computes it)\n", rep.CollisionProbability)
 	}
-	fmt.Fprintf(w, "Distinct recorded snapshots: %d\n", len(rep.Snapshots))
+	fmt.Fprintf(w, "Distinct recorded snapshots: %s\n", thousands(int64(len(rep.Snapshots))))
 	for i, s := range rep.Snapshots {
 		if list >= 0 && i >= list {
 			fmt.Fprintf(w, "  (%s more: --list -1 lists them all, --json reports them all)\n", thousands(int64(len(rep.Snapshots)-i)))
@@ -286,13 +287,14 @@ func bigThousands(s string) string {
 }
 
 // writeTraces writes one counterexample trace per violation of a check
-// into dir, with stable names, and records their paths in the report.
-func writeTraces(sys *model.System, rep *properties.Report, dir string) error {
+// into dir, with stable names (after name: filesName), and records their
+// paths in the report.
+func writeTraces(sys *model.System, rep *properties.Report, dir, name string) error {
 	vs := make([]*properties.Violation, len(rep.Violations))
 	for i := range rep.Violations {
 		vs[i] = &rep.Violations[i]
 	}
-	return writeViolationTraces(sys, vs, dir, safeName(rep.Config)+"-", nil)
+	return writeViolationTraces(sys, vs, dir, safeName(name)+"-", nil)
 }
 
 // writeViolationTraces writes one trace file per violation into dir, named
@@ -335,6 +337,20 @@ func writeViolationTraces(sys *model.System, vs []*properties.Violation, dir, pr
 // keeps its first bytes and ends with a hash of the whole (so that file
 // names stay within what file systems allow, and long names that differ
 // give different files).
+// filesName is what the files a run writes are named after: the
+// configuration's name, or else its file's name less ".json" (so that two
+// unnamed configurations in one folder do not write the same files), or
+// else "config".
+func filesName(name, path string) string {
+	if name != "" {
+		return name
+	}
+	if stem := strings.TrimSuffix(filepath.Base(path), ".json"); stem != "" && stem != "." && stem != string(filepath.Separator) {
+		return stem
+	}
+	return "config"
+}
+
 func safeName(s string) string {
 	b := []byte(s)
 	for i, c := range b {

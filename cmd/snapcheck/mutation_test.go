@@ -86,7 +86,8 @@ func checkReport(t *testing.T, wantCode int, args ...string) properties.Report {
 }
 
 // TestMutationTraceFileNames pins the names of counterexample files: an
-// unnamed configuration gives "config-<property>", a name keeps its dots,
+// unnamed configuration gives "<file>-<property>" (its file's name less
+// ".json"), a name keeps its dots,
 // and the N-th violation of a property (--all-violations) gets "-N", so
 // that no file overwrites another.
 func TestMutationTraceFileNames(t *testing.T) {
@@ -97,9 +98,12 @@ func TestMutationTraceFileNames(t *testing.T) {
 		}
 		return names
 	}
-	unnamed := writeConfig(t, "broken/late-markers.json", func(c map[string]any) { delete(c, "name") })
+	unnamed := filepath.Join(t.TempDir(), "my bank.json")
+	if err := os.Rename(writeConfig(t, "broken/late-markers.json", func(c map[string]any) { delete(c, "name") }), unnamed); err != nil {
+		t.Fatal(err)
+	}
 	rep := checkReport(t, exitViolation, "--out", t.TempDir(), unnamed)
-	if got := strings.Join(base(rep), " "); got != "config-conservation.trace.json config-consistent-cut.trace.json" {
+	if got := strings.Join(base(rep), " "); got != "my_bank-conservation.trace.json my_bank-consistent-cut.trace.json" {
 		t.Errorf("unnamed configuration: files %s", got)
 	}
 	dotted := writeConfig(t, "broken/late-markers.json", func(c map[string]any) { c["name"] = "v1.2 beta" })

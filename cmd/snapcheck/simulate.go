@@ -107,7 +107,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return fail(stderr, "simulate", err)
 	}
 	// As check: the report is printed even when the folder fails (exit 2).
-	werr := writeSimTraces(sys, rep, o.out, o.seed)
+	werr := writeSimTraces(sys, rep, o.out, o.seed, filesName(rep.Config, fs.Arg(0)))
 	if o.json {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -147,10 +147,10 @@ func printSimReport(w io.Writer, sys *model.System, rep *properties.SimReport, l
 		fmt.Fprintf(w, "  cut           %s runs stopped at --max-steps (termination not judged on them)\n", thousands(int64(rep.Cut)))
 	}
 	fmt.Fprintf(w, "  time          %.3f s\n", rep.ElapsedSeconds)
-	fmt.Fprintf(w, "Distinct recorded snapshots seen: %d\n", len(rep.Snapshots))
+	fmt.Fprintf(w, "Distinct recorded snapshots seen: %s\n", thousands(int64(len(rep.Snapshots))))
 	for i, s := range rep.Snapshots {
 		if list >= 0 && i >= list {
-			fmt.Fprintf(w, "  … and %d more (--list -1 or --json to see them all)\n", len(rep.Snapshots)-i)
+			fmt.Fprintf(w, "  … and %s more (--list -1 or --json to see them all)\n", thousands(int64(len(rep.Snapshots)-i)))
 			break
 		}
 		fmt.Fprintf(w, "  %-4s %s  (total $%d)\n", s.ID, s.Format(t), s.Total())
@@ -170,7 +170,7 @@ func printSimReport(w io.Writer, sys *model.System, rep *properties.SimReport, l
 	case properties.Violated:
 		fmt.Fprintf(w, "Verdict: violation — %d property violation(s) found.\n", len(rep.Violations))
 		if rep.Stopped != "" {
-			fmt.Fprintf(w, "(The simulation also stopped early: %s, after %d of %d runs.)\n", rep.Stopped, rep.Runs, rep.RunsAsked)
+			fmt.Fprintf(w, "(The simulation also stopped early: %s, after %s of %s runs.)\n", rep.Stopped, thousands(int64(rep.Runs)), thousands(int64(rep.RunsAsked)))
 		}
 	default:
 		fmt.Fprintf(w, "Verdict: incomplete — %s after %s of %s runs; no violation in the runs done.\n",
@@ -179,11 +179,11 @@ func printSimReport(w io.Writer, sys *model.System, rep *properties.SimReport, l
 }
 
 // writeSimTraces writes one counterexample trace per violation of a
-// simulation into dir, with the seed, and records their paths in the report.
-func writeSimTraces(sys *model.System, rep *properties.SimReport, dir string, seed int64) error {
+// simulation into dir, named after name (filesName), with the seed, and records their paths in the report.
+func writeSimTraces(sys *model.System, rep *properties.SimReport, dir string, seed int64, name string) error {
 	vs := make([]*properties.Violation, len(rep.Violations))
 	for i := range rep.Violations {
 		vs[i] = &rep.Violations[i].Violation
 	}
-	return writeViolationTraces(sys, vs, dir, safeName(rep.Config)+"-sim-", &seed)
+	return writeViolationTraces(sys, vs, dir, safeName(name)+"-sim-", &seed)
 }

@@ -32,9 +32,13 @@ func printWitnessCounts(w io.Writer, s properties.Snapshot) {
 	if c == nil || c.Examined == 0 {
 		return
 	}
-	fmt.Fprintf(w, "         witnesses (the first %d executions this search kept): %d actual, %d only feasible", c.Examined, c.Actual, c.FeasibleOnly)
+	first := "the first " + thousands(int64(c.Examined)) + " executions"
+	if c.Examined == 1 {
+		first = "the first execution"
+	}
+	fmt.Fprintf(w, "         witnesses (%s this search kept): %s actual, %s only feasible", first, thousands(int64(c.Actual)), thousands(int64(c.FeasibleOnly)))
 	if c.Infeasible > 0 {
-		fmt.Fprintf(w, ", %d not feasible (a violation)", c.Infeasible)
+		fmt.Fprintf(w, ", %s not feasible (a violation)", thousands(int64(c.Infeasible)))
 	}
 	if s.WitnessTrace != "" {
 		fmt.Fprintf(w, "; trace %s", s.WitnessTrace)
@@ -44,22 +48,19 @@ func printWitnessCounts(w io.Writer, s properties.Snapshot) {
 
 // writeWitnesses writes into dir (when not empty), for each distinct
 // recorded snapshot, the first kept execution that records it correctly,
-// as a trace of kind "witness" named <config>-<snapshot>-<NNN>.trace.json,
+// as a trace of kind "witness" named <name>-<snapshot>-<NNN>.trace.json
+// (name: filesName),
 // NNN numbering the distinct values of that snapshot in report order (of
 // the snapshots whose ids give the same name, when ids differ only in
 // characters that file names do not keep: see safeName). A
 // value that no kept execution records correctly (a violation of the
 // broken variants) gets no witness: its counterexample is in --out.
-func writeWitnesses(sys *model.System, rep *properties.Report, dir string) error {
+func writeWitnesses(sys *model.System, rep *properties.Report, dir, name string) error {
 	if dir == "" {
 		return nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--witnesses: %w", err)
-	}
-	name := rep.Config
-	if name == "" {
-		name = "config"
 	}
 	t := &sys.Topo
 	seen := map[string]int{}
@@ -138,9 +139,9 @@ func printWitnessSummary(w io.Writer, rep *properties.Report) {
 	if c.Examined == 0 {
 		return
 	}
-	fmt.Fprintf(w, "Reordering witnesses (SPEC §2.5) of a sample of %d executions (the first this search kept per snapshot; the sample depends on strategy and reduction): the recorded state actually occurred in %d, was only feasible in %d", c.Examined, c.Actual, c.FeasibleOnly)
+	fmt.Fprintf(w, "Reordering witnesses (SPEC §2.5) of a sample of %s executions (the first this search kept per snapshot; the sample depends on strategy and reduction): the recorded state actually occurred in %s, was only feasible in %s", thousands(int64(c.Examined)), thousands(int64(c.Actual)), thousands(int64(c.FeasibleOnly)))
 	if c.Infeasible > 0 {
-		fmt.Fprintf(w, ", and has no witness in %d (violations)", c.Infeasible)
+		fmt.Fprintf(w, ", and has no witness in %s (violations)", thousands(int64(c.Infeasible)))
 	}
 	fmt.Fprintln(w, ".")
 }
