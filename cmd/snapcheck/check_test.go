@@ -142,6 +142,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{"no command", nil, "Usage:"},
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"help for an unknown command", []string{"help", "frobnicate"}, `snapcheck help: unknown command "frobnicate"`},
 		{"unknown flag", []string{"check", "--frobnicate", lecture}, "unknown flag: --frobnicate"},
 		{"unknown shorthand", []string{"check", "-z", lecture}, "unknown shorthand flag: 'z'"},
 		{"missing argument", []string{"check"}, "expected 1 argument (CONFIG), got 0"},
@@ -181,6 +182,7 @@ func TestHelpGolden(t *testing.T) {
 		{"help/check.golden", []string{"check", "--help"}},
 		{"help/check.golden", []string{"check", "-h"}},
 		{"help/check.golden", []string{"check", "--json", "--help", lecture}},
+		{"help/check.golden", []string{"help", "check"}},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			code, stdout, stderr := cli(tc.args...)
@@ -298,7 +300,7 @@ func TestCheckLecture(t *testing.T) {
 	if !containsString(listed, want) {
 		t.Errorf("the lecture's snapshot %q is not listed among %d:\n%s", want, len(listed), stdout)
 	}
-	if m := regexp.MustCompile(`Distinct recorded snapshots: (\d+)`).FindStringSubmatch(stdout); m == nil || m[1] != strconv.Itoa(len(listed)) {
+	if m := regexp.MustCompile(`Distinct recorded snapshots: ([\d,]+)`).FindStringSubmatch(stdout); m == nil || m[1] != strconv.Itoa(len(listed)) {
 		t.Errorf("the count of distinct snapshots does not match the %d listed:\n%s", len(listed), stdout)
 	}
 	for _, fig := range []string{"states", "transitions", "executions", "depth", "time"} {

@@ -64,7 +64,7 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nExit codes: 0 all properties hold over the whole space; 1 a violation was found;")
 	fmt.Fprintln(w, "2 bad input or usage; 3 the search stopped at a limit (or Ctrl-C) before the end.")
-	fmt.Fprintln(w, "\nRun 'snapcheck COMMAND --help' for a command's flags.")
+	fmt.Fprintln(w, "\nRun 'snapcheck COMMAND --help' (or 'snapcheck help COMMAND') for a command's flags.")
 }
 
 // run is the whole command line, testable in-process.
@@ -74,7 +74,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	switch args[0] {
-	case "-h", "--help", "help":
+	case "help":
+		// help COMMAND is COMMAND --help.
+		if len(args) == 2 {
+			if c, ok := commands()[args[1]]; ok {
+				return c.run(ctx, []string{"--help"}, stdout, stderr)
+			}
+		}
+		if len(args) > 1 {
+			fmt.Fprintf(stderr, "snapcheck help: unknown command %q\nRun 'snapcheck --help' for the commands.\n", strings.Join(args[1:], " "))
+			return exitBadInput
+		}
+		usage(stdout)
+		return exitOK
+	case "-h", "--help":
 		usage(stdout)
 		return exitOK
 	}

@@ -30,6 +30,9 @@ func TestSimulateHelp(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	simGolden(t, "help.txt", stdout)
+	if code, help, _ := cli("help", "simulate"); code != exitOK || help != stdout {
+		t.Errorf("help simulate: exit %d, and not simulate --help:\n%s", code, help)
+	}
 	fs, _ := simulateFlags()
 	fs.VisitAll(func(f *pflag.Flag) {
 		if !strings.Contains(stdout, "--"+f.Name+" ") && !strings.Contains(stdout, "--"+f.Name+"[") {
