@@ -36,7 +36,7 @@ if ! command -v spin >/dev/null 2>&1 || ! command -v gcc >/dev/null 2>&1; then
 fi
 
 if [ ! -x bin/snapcheck ]; then
-	${GO:-go} build -o bin/snapcheck ./cmd/snapcheck
+	${GO:-go} build -ldflags="${LDFLAGS:--funcalign=64}" -o bin/snapcheck ./cmd/snapcheck
 fi
 snapcheck="$root/bin/snapcheck"
 
