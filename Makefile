@@ -34,7 +34,7 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
 
-.PHONY: bench spin-compare pgo scaling
+.PHONY: bench spin-compare pgo scaling oracle
 
 # The benchmark suite (issue 7): one line of figures per configuration of
 # examples/bench, each in its own process; SNAPCHECK_BENCH_ALL=1 adds the
@@ -93,3 +93,10 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseConfig$$' -fuzztime $(FUZZTIME) ./model
 	$(GO) test -run '^$$' -fuzz '^FuzzParseReplay$$' -fuzztime $(FUZZTIME) ./counterexamples
 	$(GO) test -run '^$$' -fuzz '^FuzzCommandLine$$' -fuzztime $(FUZZTIME) ./cmd/snapcheck
+
+# snapcheck against an independent oracle of the SPEC written in Python
+# (examples/oracle/README.md): COUNT random banks from SEED; needs python3.
+SEED ?= 1
+COUNT ?= 200
+oracle: build
+	python3 examples/oracle/compare.py --snapcheck $(BIN) --seed $(SEED) --count $(COUNT) --quiet
