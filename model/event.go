@@ -389,7 +389,6 @@ type Expander struct {
 	calt      []byte
 	en        enumerator
 	nd        Node
-	events    []Event
 	por       por
 	_         [128]byte // keeps another worker's expander off these cache lines
 }
