@@ -157,10 +157,7 @@ func WriteFileAtomic(path string, data []byte) error {
 		return writeDirect(path, data)
 	}
 	path = followLinks(path)
-	old, err := os.Stat(path)
-	if err == nil && !old.Mode().IsRegular() {
-		return writeDirect(path, data)
-	}
+	old, _ := os.Stat(path)
 	perm := os.FileMode(0o666) // less the umask
 	if old != nil {
 		perm = old.Mode().Perm()

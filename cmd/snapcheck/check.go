@@ -332,11 +332,6 @@ func writeViolationTraces(sys *model.System, vs []*properties.Violation, dir, pr
 	return nil
 }
 
-// safeName is s for a file name: letters, digits, '-', '_' and '.' are
-// kept, any other byte becomes '_', and a name longer than maxNameBytes
-// keeps its first bytes and ends with a hash of the whole (so that file
-// names stay within what file systems allow, and long names that differ
-// give different files).
 // filesName is what the files a run writes are named after: the
 // configuration's name, or else its file's name less ".json" (so that two
 // unnamed configurations in one folder do not write the same files), or
@@ -351,6 +346,11 @@ func filesName(name, path string) string {
 	return "config"
 }
 
+// safeName is s for a file name: letters, digits, '-', '_' and '.' are
+// kept, any other byte becomes '_', and a name longer than maxNameBytes
+// keeps its first bytes and ends with a hash of the whole (so that file
+// names stay within what file systems allow, and long names that differ
+// give different files).
 func safeName(s string) string {
 	b := []byte(s)
 	for i, c := range b {

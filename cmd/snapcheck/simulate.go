@@ -179,7 +179,8 @@ func printSimReport(w io.Writer, sys *model.System, rep *properties.SimReport, l
 }
 
 // writeSimTraces writes one counterexample trace per violation of a
-// simulation into dir, named after name (filesName), with the seed, and records their paths in the report.
+// simulation into dir, named after name (filesName), with the seed, and
+// records their paths in the report.
 func writeSimTraces(sys *model.System, rep *properties.SimReport, dir string, seed int64, name string) error {
 	vs := make([]*properties.Violation, len(rep.Violations))
 	for i := range rep.Violations {

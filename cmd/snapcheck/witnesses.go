@@ -32,11 +32,7 @@ func printWitnessCounts(w io.Writer, s properties.Snapshot) {
 	if c == nil || c.Examined == 0 {
 		return
 	}
-	first := "the first " + thousands(int64(c.Examined)) + " executions"
-	if c.Examined == 1 {
-		first = "the first execution"
-	}
-	fmt.Fprintf(w, "         witnesses (%s this search kept): %s actual, %s only feasible", first, thousands(int64(c.Actual)), thousands(int64(c.FeasibleOnly)))
+	fmt.Fprintf(w, "         witnesses (the first %s this search kept): %s actual, %s only feasible", executions(c.Examined), thousands(int64(c.Actual)), thousands(int64(c.FeasibleOnly)))
 	if c.Infeasible > 0 {
 		fmt.Fprintf(w, ", %s not feasible (a violation)", thousands(int64(c.Infeasible)))
 	}
@@ -139,9 +135,17 @@ func printWitnessSummary(w io.Writer, rep *properties.Report) {
 	if c.Examined == 0 {
 		return
 	}
-	fmt.Fprintf(w, "Reordering witnesses (SPEC §2.5) of a sample of %s executions (the first this search kept per snapshot; the sample depends on strategy and reduction): the recorded state actually occurred in %s, was only feasible in %s", thousands(int64(c.Examined)), thousands(int64(c.Actual)), thousands(int64(c.FeasibleOnly)))
+	fmt.Fprintf(w, "Reordering witnesses (SPEC §2.5) of a sample of %s (the first this search kept per snapshot; the sample depends on strategy and reduction): the recorded state actually occurred in %s, was only feasible in %s", executions(c.Examined), thousands(int64(c.Actual)), thousands(int64(c.FeasibleOnly)))
 	if c.Infeasible > 0 {
 		fmt.Fprintf(w, ", and has no witness in %s (violations)", thousands(int64(c.Infeasible)))
 	}
 	fmt.Fprintln(w, ".")
+}
+
+// executions is "1 execution" or "N executions".
+func executions(n int) string {
+	if n == 1 {
+		return "1 execution"
+	}
+	return thousands(int64(n)) + " executions"
 }

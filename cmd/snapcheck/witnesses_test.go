@@ -228,15 +228,15 @@ func TestWitnessesReplayClean(t *testing.T) {
 }
 
 // TestWitnessCountsText: the witness lines count with thousands separators
-// and say "execution" for one.
+// and say "1 execution".
 func TestWitnessCountsText(t *testing.T) {
 	for _, tc := range []struct {
 		c          properties.WitnessCounts
 		line, summ string
 	}{
 		{properties.WitnessCounts{Examined: 1, FeasibleOnly: 1},
-			"witnesses (the first execution this search kept): 0 actual, 1 only feasible\n",
-			"of a sample of 1 executions"},
+			"witnesses (the first 1 execution this search kept): 0 actual, 1 only feasible\n",
+			"of a sample of 1 execution (the first"},
 		{properties.WitnessCounts{Examined: 12345, Actual: 2345, FeasibleOnly: 9000, Infeasible: 1000},
 			"witnesses (the first 12,345 executions this search kept): 2,345 actual, 9,000 only feasible, 1,000 not feasible (a violation)\n",
 			"of a sample of 12,345 executions (the first this search kept per snapshot; the sample depends on strategy and reduction): the recorded state actually occurred in 2,345, was only feasible in 9,000, and has no witness in 1,000 (violations).\n"},
