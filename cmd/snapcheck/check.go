@@ -308,9 +308,6 @@ func writeViolationTraces(sys *model.System, vs []*properties.Violation, dir, pr
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("--out: %w", err)
 	}
-	if strings.HasPrefix(prefix, "-") {
-		prefix = "config" + prefix
-	}
 	seen := map[string]int{}
 	for _, v := range vs {
 		tr, err := counterexamples.FromViolation(sys, *v)

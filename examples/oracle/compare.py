@@ -2,7 +2,7 @@
 """Compares snapcheck with the independent oracle (oracle.py) on random
 small configurations: see README.md. Prints one JSON line per
 configuration and a summary; exits 1 if any figure disagrees."""
-import argparse, json, os, random, subprocess, sys, tempfile, time
+import argparse, json, os, random, shutil, subprocess, sys, tempfile, time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -259,7 +259,7 @@ def main():
                                   violations=o["violations"], snapshots=len(o["snapshots"]), disagreements=d, notes=notes)), flush=True)
     print(json.dumps(stats), flush=True)
     if not a.keep:
-        subprocess.run(["rm", "-rf", work])
+        shutil.rmtree(work, ignore_errors=True)
     sys.exit(1 if stats["disagreements"] else 0)
 
 
