@@ -23,9 +23,9 @@ run: build
 # The whole test suite (what CI runs).
 test: fmt-check vet
 	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -tags stagetimes -run 'TestStageTimes' ./explore
+	$(GO) test -count=1 -tags stagetimes -run 'TestStageTimes|TestCompanion' ./explore
 
-# Also the stage timers' build (go build -tags stagetimes, see the README).
+# Also the stage timers' build (go build -tags stagetimes, see examples/bench/SCALING.md).
 vet:
 	$(GO) vet ./...
 	$(GO) vet -tags stagetimes ./explore

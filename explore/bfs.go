@@ -557,6 +557,8 @@ func (s *search) bfs() {
 	}
 	crew := newCrew(nw)
 	defer crew.stop()
+	comp := startCompanion(s.opts.NewSpace, nw)
+	defer comp.stop()
 	window := make([]*segment, windowSegments*nw)
 	for i := range window {
 		window[i] = &segment{}
@@ -591,6 +593,7 @@ func (s *search) bfs() {
 		for _, w := range workers {
 			w.view = view
 		}
+		comp.setLevel(view, start, end)
 		for _, g := range window {
 			g.ready.Store(0)
 		}

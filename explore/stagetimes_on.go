@@ -3,9 +3,13 @@
 package explore
 
 import (
+	"bytes"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"os"
+	"runtime"
+	"sync/atomic"
 	"time"
 )
 
@@ -66,4 +70,88 @@ func writeStageTimes(out io.Writer, times []*stageTimes, settled *stageTimes) {
 		}
 		fmt.Fprintln(out)
 	}
+}
+
+// companion is, in this build and with SNAPCHECK_COMPANION=1 in the
+// environment, a goroutine beside a search with one worker that keeps a
+// second processor as busy as a second worker would, without sharing any
+// memory that the search writes: it generates and checks, over and over,
+// the successors of a private copy of the first segmentStates states of the
+// level being expanded, into memory of its own. Set beside a search
+// alone, it shows how much the search slows down for no more than another
+// processor of the same process being busy (examples/bench/SCALING.md).
+type companion struct {
+	level    atomic.Pointer[[][]byte] // the private copies of the level's first states
+	done     atomic.Bool
+	rounds   atomic.Int64 // rounds of generating those states' successors
+	finished chan struct{}
+}
+
+// startCompanion starts a companion when the environment asks for one and
+// the search has one worker (and a Space to give the companion); else it
+// returns nil, whose methods do nothing.
+func startCompanion(newSpace func() Space, workers int) *companion {
+	if os.Getenv("SNAPCHECK_COMPANION") != "1" || workers != 1 || newSpace == nil {
+		return nil
+	}
+	c := &companion{finished: make(chan struct{})}
+	sp := newSpace()
+	go c.run(sp)
+	return c
+}
+
+// setLevel gives the companion copies of the level's first states.
+func (c *companion) setLevel(view *arenaView, start, end uint32) {
+	if c == nil {
+		return
+	}
+	states := make([][]byte, 0, segmentStates)
+	for id := start; id < min(start+segmentStates, end); id++ {
+		states = append(states, bytes.Clone(view.get(id)))
+	}
+	c.level.Store(&states)
+}
+
+func (c *companion) run(sp Space) {
+	var (
+		seed     = maphash.MakeSeed()
+		buf      []byte
+		findings []Finding
+		sum      uint64
+		state    []byte
+	)
+	collect := func(f Finding) { findings = append(findings, f) }
+	emit := func(nb []byte, note uint64) {
+		sum += maphash.Bytes(seed, nb)
+		buf = append(buf, nb...)
+		if note != 0 {
+			sp.Transition(state, nb, note, collect)
+		}
+	}
+	for !c.done.Load() {
+		states := c.level.Load()
+		if states == nil {
+			runtime.Gosched()
+			continue
+		}
+		buf, findings = buf[:0], findings[:0]
+		for _, state = range *states {
+			sp.Successors(state, emit)
+		}
+		c.rounds.Add(1)
+	}
+	if sum == 1 { // keeps the hashing from being optimized away
+		c.rounds.Add(1)
+	}
+	close(c.finished)
+}
+
+// stop stops the companion and prints how much it generated.
+func (c *companion) stop() {
+	if c == nil {
+		return
+	}
+	c.done.Store(true)
+	<-c.finished
+	fmt.Fprintf(os.Stderr, "stagetimes: a companion generated %d rounds of up to %d states\n", c.rounds.Load(), segmentStates)
 }

@@ -3,6 +3,7 @@
 package explore
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -42,5 +43,44 @@ func TestStageTimes(t *testing.T) {
 		if !regexp.MustCompile(re).MatchString(lines[i]) {
 			t.Errorf("line %d = %q, want it to match %s", i, lines[i], re)
 		}
+	}
+}
+
+// TestCompanion: the companion starts only when the environment asks for
+// it beside a single worker, generates from the copies setLevel gives it,
+// and stops.
+func TestCompanion(t *testing.T) {
+	newSpace := func() Space { return wide{n: 10} }
+	if c := startCompanion(newSpace, 1); c != nil {
+		t.Fatal("a companion without SNAPCHECK_COMPANION=1")
+	}
+	t.Setenv("SNAPCHECK_COMPANION", "1")
+	if c := startCompanion(newSpace, 2); c != nil {
+		t.Fatal("a companion beside 2 workers")
+	}
+	if c := startCompanion(nil, 1); c != nil {
+		t.Fatal("a companion without a Space of its own")
+	}
+	c := startCompanion(newSpace, 1)
+	if c == nil {
+		t.Fatal("no companion with SNAPCHECK_COMPANION=1 and one worker")
+	}
+	st := newStore()
+	st.insert([]byte{0}, st.hash([]byte{0}))
+	c.setLevel(st.view(), 0, 1)
+	for deadline := time.Now().Add(10 * time.Second); c.rounds.Load() == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the companion generated nothing in 10 s")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	c.stop()
+	if n := c.rounds.Load(); n == 0 {
+		t.Fatalf("rounds %d after stop", n)
+	}
+	// A search with a companion finds what one without finds.
+	res, err := Run(context.Background(), wide{n: 100}, Options{NewSpace: newSpace})
+	if err != nil || res.States != 101 {
+		t.Fatalf("search with a companion: %v, %+v", err, res)
 	}
 }
