@@ -81,10 +81,12 @@ func writeStageTimes(out io.Writer, times []*stageTimes, settled *stageTimes) {
 // alone, it shows how much the search slows down for no more than another
 // processor of the same process being busy (examples/bench/SCALING.md).
 type companion struct {
+	_        [128]byte                // keeps the search's memory off these cache lines
 	level    atomic.Pointer[[][]byte] // the private copies of the level's first states
 	done     atomic.Bool
 	rounds   atomic.Int64 // rounds of generating those states' successors
 	finished chan struct{}
+	_        [128]byte
 }
 
 // startCompanion starts a companion when the environment asks for one and
