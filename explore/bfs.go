@@ -134,6 +134,7 @@ func (g *segment) bytesOf(c *candidate) []byte { return g.buf[c.off : c.off+c.n 
 type worker struct {
 	space   Space
 	st      stateStore
+	h       hasher     // st's (see hasher)
 	view    *arenaView // the level's states
 	emit    func([]byte, uint64)
 	collect func(Finding)
@@ -152,6 +153,7 @@ type worker struct {
 }
 
 func (w *worker) init() {
+	w.h = w.st.hasher()
 	w.collect = func(f Finding) { w.seg.findings = append(w.seg.findings, f) }
 	w.emit = func(nb []byte, note uint64) {
 		ev := w.event
@@ -160,7 +162,7 @@ func (w *worker) init() {
 		if ev >= maxSuccessors || len(g.buf)+len(nb) > cap(g.buf) && !w.grow(g, len(nb)) { // (see settleSegment)
 			return
 		}
-		h := w.st.hash(nb)
+		h := w.h.hash(nb)
 		if w.alone {
 			w.st.prefetch(h)
 		}
@@ -356,12 +358,22 @@ type level struct {
 	// segmentBytes; so that the window holds some megabytes, not
 	// gigabytes, when states have hundreds of large successors.
 	segStates uint32
-	probe     bool         // the depth limit: the level's successors are not stored (settle)
-	window    []*segment   // segment q is generated into window[q%len(window)]
-	next      atomic.Int64 // the next segment to generate
-	settled   atomic.Int64 // segments settled
-	settling  atomic.Bool  // a worker is settling
-	stop      atomic.Bool  // settling stopped the level (a limit, an error)
+	probe     bool        // the depth limit: the level's successors are not stored (settle)
+	window    []*segment  // segment q is generated into window[q%len(window)]
+	cur       *counts     // paths to the level's states (summarize)
+	keep      int         // occurrences kept of each finding (summarize)
+	stop      atomic.Bool // settling stopped the level (a limit, an error)
+	// The fields above are only read while the level's segments are
+	// generated (stop, until the level stops): each of the fields below
+	// is written at every segment, by the generating workers (next) or by
+	// settling, on cache lines of its own, so that those writes do not
+	// take the lines of the others from the processors reading them.
+	_        [128]byte
+	next     atomic.Int64 // the next segment to generate
+	_        [128]byte
+	settled  atomic.Int64 // segments settled
+	settling atomic.Bool  // a worker is settling
+	_        [128]byte
 }
 
 // bfsState is what settling carries from segment to segment and level to
@@ -383,12 +395,16 @@ type bfsState struct {
 // worker 0 after each segment, the others when they must wait.
 func (s *search) work(w *worker, lv *level, bs *bfsState) {
 	window := int64(len(lv.window))
+	seen := int64(0) // lv.settled when last read: it reads it only near the window's end
 	for !lv.stop.Load() {
 		q := lv.next.Add(1) - 1
 		if q >= lv.nseg {
 			break
 		}
-		for q >= lv.settled.Load()+window {
+		for q >= seen+window {
+			if seen = lv.settled.Load(); q < seen+window {
+				break
+			}
 			if lv.stop.Load() {
 				return
 			}
@@ -398,7 +414,7 @@ func (s *search) work(w *worker, lv *level, bs *bfsState) {
 		lo := lv.start + uint32(q)*lv.segStates
 		t0 := clock()
 		w.generate(g, lo, min(lo+lv.segStates, lv.end))
-		g.summarize(bs.cur, lv.start, s.opts.Keep)
+		g.summarize(lv.cur, lv.start, lv.keep)
 		g.origin = w.k
 		w.times.generated(t0)
 		g.ready.Store(q + 1)
@@ -468,7 +484,7 @@ func (s *search) settleSegment(w *worker, lv *level, bs *bfsState, g *segment, q
 		}
 		lo := lv.start + uint32(q)*lv.segStates
 		w.generate(g, lo, min(lo+lv.segStates, lv.end))
-		g.summarize(bs.cur, lv.start, s.opts.Keep)
+		g.summarize(lv.cur, lv.start, lv.keep)
 	}
 	if g.tooMany {
 		s.err = tooManySuccessors()
@@ -498,7 +514,7 @@ func (s *search) settleSegment(w *worker, lv *level, bs *bfsState, g *segment, q
 	full := g.settle(s.st, s.tree, bs.cur, bs.next, lv.start, lv.end, bs.layered, lv.probe, &bs.room)
 	s.allocated(need)
 	if full {
-		g.summarize(bs.cur, lv.start, s.opts.Keep) // again, up to the cut
+		g.summarize(lv.cur, lv.start, lv.keep) // again, up to the cut
 	}
 	s.res.Transitions += g.transitions
 	bs.added += g.transitions
@@ -576,8 +592,8 @@ func (s *search) bfs() {
 		}
 		end := uint32(s.st.len())
 		lv := &level{start: start, end: end, depth: depth, window: window,
-			segStates: segmentStates,
-			probe:     s.opts.MaxDepth > 0 && depth >= s.opts.MaxDepth}
+			cur: bs.cur, keep: s.opts.Keep, segStates: segmentStates,
+			probe: s.opts.MaxDepth > 0 && depth >= s.opts.MaxDepth}
 		if perState := bs.levelBytes / int64(max(prev, 1)); perState > 0 {
 			lv.segStates = uint32(min(max(segmentBytes/perState, 1), segmentStates))
 		}

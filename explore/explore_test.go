@@ -651,6 +651,26 @@ func TestStoreExact(t *testing.T) {
 	}
 }
 
+// TestHasher: a worker's copy of a store's hasher hashes as the store
+// does (the fingerprint store's, never to 0).
+func TestHasher(t *testing.T) {
+	fp := newFPStore()
+	defer fp.release()
+	ex := newStore()
+	defer ex.release()
+	for _, st := range []stateStore{ex, fp} {
+		h := st.hasher()
+		for _, b := range [][]byte{nil, {0}, []byte("state"), bytes.Repeat([]byte{7}, 300)} {
+			if got, want := h.hash(b), st.hash(b); got != want {
+				t.Errorf("%T: hasher %x, store %x for %x", st, got, want, b)
+			}
+		}
+	}
+	if !fp.hasher().nonZero || ex.hasher().nonZero {
+		t.Error("only the fingerprint store's hashes are never 0")
+	}
+}
+
 // TestStoreCollisions gives many different strings the same hash, as a
 // worst-case collision would: each is still stored on its own.
 func TestStoreCollisions(t *testing.T) {

@@ -40,6 +40,8 @@ type stateStore interface {
 	// the states added from now on are those of the next level.
 	level(start uint32)
 	hash(b []byte) uint64
+	// hasher returns a copy of what hash hashes with.
+	hasher() hasher
 	// prefetch asks the processor for the table slots where the probe for
 	// h starts, so that a lookup soon after finds them in the cache; it
 	// does not wait for them.
@@ -56,7 +58,7 @@ type stateStore interface {
 // gives back its chunks as levels pass) to expand them.
 type fpStore struct {
 	arena
-	seed  maphash.Seed
+	h     hasher   // never 0: 0 marks an empty slot
 	table []uint64 // 0 empty, else a fingerprint (never 0)
 	// the next level: fingerprints and ids of the states added since
 	// level was called (from id nextStart), at load at most one half
@@ -66,7 +68,7 @@ type fpStore struct {
 }
 
 func newFPStore() *fpStore {
-	s := &fpStore{arena: newArena(), seed: maphash.MakeSeed()}
+	s := &fpStore{arena: newArena(), h: hasher{seed: maphash.MakeSeed(), nonZero: true}}
 	s.chunk = fpChunkSize
 	s.table = make([]uint64, 1<<16)
 	s.next, s.nextIDs = make([]uint64, 1<<10), make([]uint32, 1<<10)
@@ -76,13 +78,8 @@ func newFPStore() *fpStore {
 // slot probes as in the exact store: any table size, growth by half.
 func (s *fpStore) slot(h uint64) int { return int((h >> 32) * uint64(len(s.table)) >> 32) }
 
-func (s *fpStore) hash(b []byte) uint64 {
-	h := maphash.Bytes(s.seed, b)
-	if h == 0 {
-		h = 1
-	}
-	return h
-}
+func (s *fpStore) hash(b []byte) uint64 { return s.h.hash(b) }
+func (s *fpStore) hasher() hasher       { return s.h }
 
 func (s *fpStore) bytes() int64 {
 	return int64(cap(s.table))*8 + int64(cap(s.next))*8 + int64(cap(s.nextIDs))*4 + s.arena.bytes()

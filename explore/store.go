@@ -12,19 +12,41 @@ import (
 // top bits too, so the table grows without reading a single state.
 type store struct {
 	arena
-	seed  maphash.Seed
+	h     hasher
 	table []uint64 // 0 empty, else (hash>>32)<<32 | (id+1)
 }
 
 func newStore() *store {
-	s := &store{arena: newArena(), seed: maphash.MakeSeed()}
+	s := &store{arena: newArena(), h: hasher{seed: maphash.MakeSeed()}}
 	s.table = make([]uint64, 1<<16)
 	return s
 }
 
-func (s *store) hash(b []byte) uint64 { return maphash.Bytes(s.seed, b) }
-func (s *store) level(uint32)         {}
-func (s *store) footprint(n int) int  { return footprint(n) }
+func (s *store) hash(b []byte) uint64 { return s.h.hash(b) }
+func (s *store) hasher() hasher       { return s.h }
+
+// hasher hashes states as a store does, from a copy of its seed. Each
+// worker hashes the successors it generates with a hasher of its own:
+// with the store's, every hash read the cache line of the store that
+// settling writes at every new state (the arena's end), which then went
+// back and forth between the processors. Without that (and the level's
+// counters on lines of their own), any3n_ms2_b2 with 2 workers took
+// 7.27 s against 8.03 s, best of 3 alternate runs with the line fast
+// (examples/bench/SCALING.md).
+type hasher struct {
+	seed    maphash.Seed
+	nonZero bool // never 0 (the fingerprint store's hashes)
+}
+
+func (h hasher) hash(b []byte) uint64 {
+	x := maphash.Bytes(h.seed, b)
+	if x == 0 && h.nonZero {
+		x = 1
+	}
+	return x
+}
+func (s *store) level(uint32)        {}
+func (s *store) footprint(n int) int { return footprint(n) }
 
 // slot is where the probe for a hash (or a slot's tag) starts: the top 32
 // bits scaled to the table's size, so that the table can have any size and
