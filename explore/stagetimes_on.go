@@ -77,9 +77,12 @@ func writeStageTimes(out io.Writer, times []*stageTimes, settled *stageTimes) {
 // second processor as busy as a second worker would, without sharing any
 // memory that the search writes: it generates and checks, over and over,
 // the successors of a private copy of the first segmentStates states of the
-// level being expanded, into memory of its own. Set beside a search
-// alone, it shows how much the search slows down for no more than another
-// processor of the same process being busy (examples/bench/SCALING.md).
+// level being expanded, hashing them with a seed of its own, into memory
+// of its own. Set beside a search alone, it shows how much the search
+// slows down for no more than another processor of the same process being
+// busy (examples/bench/SCALING.md: a companion that hashed with the
+// store's seed is how the workers' false sharing of that seed's cache
+// line was found).
 type companion struct {
 	_        [128]byte                // keeps the search's memory off these cache lines
 	level    atomic.Pointer[[][]byte] // the private copies of the level's first states
