@@ -49,13 +49,12 @@ roundtrip() {
 # search FILE WORKERS [companion]: runs the check (beside a companion when
 # asked), writes its seconds to FILE.
 search() {
-	if [ "${3:-}" = companion ]; then
-		set -- "$1" "$2" env SNAPCHECK_COMPANION=1 bin/snapcheck-stagetimes
-	else
-		set -- "$1" "$2" bin/snapcheck
-	fi
 	f=$1 w=$2
-	shift 2
+	if [ "${3:-}" = companion ]; then
+		set -- env SNAPCHECK_COMPANION=1 bin/snapcheck-stagetimes
+	else
+		set -- bin/snapcheck
+	fi
 	"$@" check --quiet --json --workers "$w" "$cfg" >"$f.json" 2>"$f.err" || {
 		rc=$?
 		if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
