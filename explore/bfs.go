@@ -120,9 +120,11 @@ type segment struct {
 	touched     bool // emit asked for the candidates' table slots (a lone worker)
 	origin      int  // the worker that generated it (for the stage timers)
 	terminals   int64
+	pathsSmall  uint64 // the paths to them, while they fit
+	pathsBig    bool   // and the rest in paths
 	paths       big.Int
 	found       []segFound
-	foundAt     map[string]int
+	foundAt     map[string]int // found's indices, past linearFound
 	// ready is q+1 once segment q of the level is generated into this one.
 	ready atomic.Int64
 	_     [128]byte // keeps other segments' fields off these cache lines
@@ -132,6 +134,7 @@ func (g *segment) bytesOf(c *candidate) []byte { return g.buf[c.off : c.off+c.n 
 
 // worker generates segments with its own Space.
 type worker struct {
+	_       [128]byte // keeps other objects' fields off these cache lines
 	space   Space
 	st      stateStore
 	h       hasher     // st's (see hasher)
@@ -144,6 +147,10 @@ type worker struct {
 	from  uint32
 	event int32
 	alone bool // the only worker: emit asks for the table slots for settle
+	// claimed and claimedCands are the bytes of seg.buf and seg.cands
+	// asked for writing (claim), and claimAt the length of seg.buf at
+	// which emit asks for more.
+	claimed, claimedCands, claimAt int
 	// s is the search, whose room a segment's memory, as it grows, is
 	// taken from (grow).
 	s     *search
@@ -154,7 +161,7 @@ type worker struct {
 
 func (w *worker) init() {
 	w.h = w.st.hasher()
-	w.collect = func(f Finding) { w.seg.findings = append(w.seg.findings, f) }
+	w.collect = func(f Finding) { w.seg.findings = append(room(w.seg.findings), f) }
 	w.emit = func(nb []byte, note uint64) {
 		ev := w.event
 		w.event++
@@ -169,28 +176,63 @@ func (w *worker) init() {
 		off := int32(len(g.buf))
 		g.buf = g.buf[:int(off)+len(nb)] // grow made the room
 		copy(g.buf[off:], nb)
+		if len(g.buf) >= w.claimAt && !w.alone {
+			w.claim(g)
+		}
 		var f0, f1 int32
 		if note != 0 {
 			f0 = int32(len(g.findings))
 			w.space.Transition(w.state, nb, note, w.collect)
 			f1 = int32(len(g.findings))
 			if f1 > f0 {
-				g.remarks = append(g.remarks, int32(len(g.cands)))
+				g.remarks = append(room(g.remarks), int32(len(g.cands)))
 			}
 		}
 		// Field by field into the slice (a candidate built apart is
 		// written in parts and read whole, which the processor cannot
 		// forward).
-		if len(g.cands) < cap(g.cands) {
-			g.cands = g.cands[:len(g.cands)+1]
-		} else {
-			n := cap(g.cands)
-			g.cands = append(g.cands, candidate{})
-			w.s.chargeRoom(int64(cap(g.cands)-n) * int64(unsafe.Sizeof(candidate{})))
+		if len(g.cands) == cap(g.cands) {
+			w.growCandidates(g)
 		}
+		g.cands = g.cands[:len(g.cands)+1]
 		c := &g.cands[len(g.cands)-1]
 		c.from, c.event, c.off, c.n, c.hash, c.f0, c.f1 = w.from, ev, off, int32(len(nb)), h, f0, f1
 	}
+}
+
+// claimAhead is how far ahead of what emit writes claim asks for the
+// lines of a segment's buffers, claimChunk how much at least at a time.
+const claimAhead, claimChunk = 4096, 1024
+
+// claim asks for the cache lines of g's buffers ahead of what emit writes,
+// for writing (prefetchw), with several workers. Their memory was read last
+// by the settling worker, often on the other processor: on a write, a line
+// must first be taken back from that processor's caches, and while it is
+// on its way every later write waits in the store buffer, and so do loads
+// that read what those writes wrote. Asked for ahead, the lines come while
+// the worker goes on. On any3n_ms2_b2 with 2 workers, when a cache line
+// took some 400 ns to cross between the processors: 8.24-8.94 s, median
+// 8.39 (5 runs), against 9.00-9.77 s without (4 runs, alternating;
+// examples/bench/SCALING.md).
+func (w *worker) claim(g *segment) {
+	if want := min(len(g.buf)+claimAhead, cap(g.buf)); want > w.claimed {
+		prefetchw(unsafe.Add(unsafe.Pointer(unsafe.SliceData(g.buf)), w.claimed), uintptr(want-w.claimed))
+		w.claimed = want
+	}
+	size := int(unsafe.Sizeof(candidate{}))
+	if want := min(len(g.cands)*size+claimAhead, cap(g.cands)*size); want > w.claimedCands {
+		prefetchw(unsafe.Add(unsafe.Pointer(unsafe.SliceData(g.cands)), w.claimedCands), uintptr(want-w.claimedCands))
+		w.claimedCands = want
+	}
+	w.claimAt = len(g.buf) + claimChunk
+}
+
+// growCandidates makes room for more candidates in g (see room),
+// charging the search's room with what they grow by.
+func (w *worker) growCandidates(g *segment) {
+	n := cap(g.cands)
+	g.cands = room(g.cands)
+	w.s.chargeRoom(int64(cap(g.cands)-n) * int64(unsafe.Sizeof(candidate{})))
 }
 
 // maxSegmentBytes bounds a segment's successors (candidates keep offsets
@@ -224,6 +266,7 @@ func (w *worker) generate(g *segment, lo, hi uint32) {
 	g.cands, g.buf, g.findings, g.remarks = g.cands[:0], g.buf[:0], g.findings[:0], g.remarks[:0]
 	g.tooMany, g.outOfRoom, g.overCap = false, false, false
 	w.seg = g
+	w.claimed, w.claimedCands, w.claimAt = 0, 0, 0
 	for id := lo; id < hi; id++ {
 		w.from, w.event = id, 0
 		w.state = w.view.get(id)
@@ -233,7 +276,10 @@ func (w *worker) generate(g *segment, lo, hi uint32) {
 			c := candidate{from: id, event: -1, f0: int32(len(g.findings))}
 			w.space.Terminal(w.state, w.collect)
 			c.f1 = int32(len(g.findings))
-			g.remarks = append(g.remarks, int32(len(g.cands)))
+			g.remarks = append(room(g.remarks), int32(len(g.cands)))
+			if len(g.cands) == cap(g.cands) {
+				w.growCandidates(g)
+			}
 			g.cands = append(g.cands, c)
 		case w.event > maxSuccessors:
 			g.tooMany = true
@@ -314,13 +360,15 @@ type segFound struct {
 // up to the limit), on the worker that generates it: settling then merges
 // one entry per finding and segment rather than one per occurrence.
 func (g *segment) summarize(cur *counts, levelStart uint32, keep int) {
-	g.terminals = 0
-	g.paths.SetUint64(0)
-	g.found = g.found[:0]
-	if g.foundAt == nil {
-		g.foundAt = map[string]int{}
+	g.terminals, g.pathsSmall = 0, 0
+	if g.pathsBig {
+		g.paths.SetUint64(0)
+		g.pathsBig = false
 	}
-	clear(g.foundAt)
+	g.found = g.found[:0]
+	if len(g.foundAt) > 0 {
+		clear(g.foundAt)
+	}
 	for _, i := range g.remarks {
 		if int(i) >= g.limit {
 			break
@@ -328,21 +376,67 @@ func (g *segment) summarize(cur *counts, levelStart uint32, keep int) {
 		c := &g.cands[i]
 		if c.event == -1 {
 			g.terminals++
-			cur.addTo(&g.paths, int(c.from-levelStart))
+			if v := cur.small[c.from-levelStart]; v != bigMark && v <= math.MaxUint64-g.pathsSmall {
+				g.pathsSmall += v
+			} else {
+				cur.addTo(&g.paths, int(c.from-levelStart))
+				g.pathsBig = true
+			}
 		}
 		for _, f := range g.findings[c.f0:c.f1] {
-			k, ok := g.foundAt[f.Key]
-			if !ok {
-				k = len(g.found)
-				g.foundAt[f.Key] = k
-				g.found = append(g.found, segFound{f: f})
-			}
-			e := &g.found[k]
+			e := g.entry(f)
 			e.count++
 			if len(e.occ) < keep {
-				e.occ = append(e.occ, occurrence{c.from, int(c.event)})
+				e.occ = append(room(e.occ), occurrence{c.from, int(c.event)})
 			}
 		}
+	}
+}
+
+// linearFound is how many findings a segment's summary looks through
+// one by one; with more it indexes them (foundAt).
+const linearFound = 8
+
+// entry returns summarize's entry for finding f, adding one (reusing the
+// memory of the segment before) when f has none yet.
+func (g *segment) entry(f Finding) *segFound {
+	if len(g.found) <= linearFound {
+		for k := range g.found {
+			if g.found[k].f.Key == f.Key {
+				return &g.found[k]
+			}
+		}
+	} else {
+		if g.foundAt == nil {
+			g.foundAt = map[string]int{}
+		}
+		if len(g.foundAt) == 0 {
+			for k := range g.found {
+				g.foundAt[g.found[k].f.Key] = k
+			}
+		}
+		if k, ok := g.foundAt[f.Key]; ok {
+			return &g.found[k]
+		}
+		g.foundAt[f.Key] = len(g.found)
+	}
+	if len(g.found) == cap(g.found) {
+		g.found = room(g.found)
+	}
+	g.found = g.found[:len(g.found)+1]
+	e := &g.found[len(g.found)-1]
+	e.f, e.count, e.occ = f, 0, e.occ[:0]
+	return e
+}
+
+// addPaths adds to total the paths to g's terminal states (summarize).
+func (g *segment) addPaths(total *big.Int) {
+	if g.pathsSmall > 0 {
+		var x big.Int
+		total.Add(total, x.SetUint64(g.pathsSmall))
+	}
+	if g.pathsBig {
+		total.Add(total, &g.paths)
 	}
 }
 
@@ -522,7 +616,7 @@ func (s *search) settleSegment(w *worker, lv *level, bs *bfsState, g *segment, q
 	bs.depthCut = bs.depthCut || g.depthCut
 	s.res.Terminal += g.terminals
 	if bs.layered {
-		bs.total.Add(bs.total, &g.paths)
+		g.addPaths(bs.total)
 	}
 	for _, e := range g.found {
 		s.merge(e.f, e.count, e.occ)

@@ -11,6 +11,10 @@ import (
 type counts struct {
 	small []uint64
 	big   map[int]*big.Int
+	// Settling writes the next level's counts at every new state, while
+	// the generating workers read the level's (summarize): the two must
+	// not share a cache line.
+	_ [128]byte
 }
 
 // bigMark in small says that the count is in big.

@@ -263,6 +263,9 @@ func (n *Node) RecordMessage(s int) {
 	}
 	n.recMsg |= 1 << s
 	k := s*len(n.sys.Topo.Chans) + n.curChan
+	if r := n.st.RecChan[k]; len(r) == cap(r) {
+		n.st.RecChan[k] = moreRoom(r)
+	}
 	n.st.RecChan[k] = append(n.st.RecChan[k], n.cur.Amount)
 }
 

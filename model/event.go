@@ -103,8 +103,12 @@ type enumerator struct {
 
 func (en *enumerator) all(s *System, st *State) []Event {
 	en.events = en.events[:0]
+	c := cap(en.events)
 	for i := range s.Topo.Nodes {
 		en.node1(s, st, i, true)
+	}
+	if cap(en.events) != c { // append grew it
+		en.events = lines(en.events)
 	}
 	return en.events
 }
@@ -444,7 +448,11 @@ func (x *Expander) Successors(state []byte, emit func(next []byte, note uint64))
 		}
 		x.lastEvent = e
 		done := x.sys.apply(&x.next, e, &x.nd)
-		x.buf = x.encodeNext(x.buf[:0], state)
+		b := x.encodeNext(x.buf[:0], state)
+		if cap(b) != cap(x.buf) { // append grew it
+			b = lines(b)
+		}
+		x.buf = b
 		if x.sym {
 			emit(x.canonical(&x.next, &x.buf, &x.alt), uint64(done))
 			continue
@@ -505,7 +513,7 @@ func (x *Expander) undo() {
 // event did not touch (see undo) copied from src, x.cur's encoding, whose
 // sections x.lay holds.
 func (x *Expander) encodeNext(dst, src []byte) []byte {
-	t, next, e := &x.sys.Topo, &x.next, x.lastEvent
+	t, next, e := &x.sys.Topo, &x.next, &x.lastEvent // not a copy (see push)
 	c := len(t.Chans)
 	if c > 64 {
 		return next.Encode(dst)

@@ -131,7 +131,7 @@ func (p *por) reduce(s *System, st *State, events []Event) []Event {
 		}
 	}
 	if cap(p.count) < n {
-		p.count, p.member, p.best = make([]int, n), make([]bool, n), make([]bool, n)
+		p.count, p.member, p.best = grow(p.count, n), grow(p.member, n), grow(p.best, n)
 	}
 	p.count, p.member, p.best = p.count[:n], p.member[:n], p.best[:n]
 	clear(p.count)
@@ -169,6 +169,9 @@ func (p *por) closure(s *System, st *State, i, limit int) (int, bool) {
 	t := &s.Topo
 	clear(p.member)
 	p.member[i] = true
+	if cap(p.stack) == 0 {
+		p.stack = moreRoom(p.stack)
+	}
 	p.stack = append(p.stack[:0], i)
 	size := p.count[i]
 	for len(p.stack) > 0 {
@@ -190,6 +193,9 @@ func (p *por) closure(s *System, st *State, i, limit int) (int, bool) {
 			}
 			p.member[k] = true
 			size += p.count[k]
+			if len(p.stack) == cap(p.stack) {
+				p.stack = moreRoom(p.stack)
+			}
 			p.stack = append(p.stack, k)
 		}
 	}

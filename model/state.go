@@ -106,16 +106,44 @@ func (st *State) copyValues(o *State) {
 	st.Snap = append(st.Snap[:0], o.Snap...)
 }
 
+// copyValuesInLines is copyValues, but memory that it allocates is whole
+// cache lines (see lines.go): for an expander's scratch states.
+func (st *State) copyValuesInLines(o *State) {
+	st.Balance, st.PC, st.Regs = grow(st.Balance, len(o.Balance)), grow(st.PC, len(o.PC)), grow(st.Regs, len(o.Regs))
+	st.Rec, st.Recording, st.Snap = grow(st.Rec, len(o.Rec)), grow(st.Recording, len(o.Recording)), grow(st.Snap, len(o.Snap))
+	copy(st.Balance, o.Balance)
+	copy(st.PC, o.PC)
+	copy(st.Regs, o.Regs)
+	copy(st.Rec, o.Rec)
+	copy(st.Recording, o.Recording)
+	copy(st.Snap, o.Snap)
+}
+
+// resize returns s with length n, in new memory of whole cache lines (see
+// lineCap) when s has no room.
 func resize[T any](s [][]T, n int) [][]T {
 	if cap(s) >= n {
 		return s[:n]
 	}
-	return append(s[:cap(s)], make([][]T, n-cap(s))...)
+	c := make([][]T, n, lineCap[[]T](n))
+	copy(c, s[:cap(s)])
+	return c
 }
 
 // push appends a message to channel ch, keeping non-FIFO channels sorted.
 func (s *System) push(st *State, ch int, m Message) {
-	q := append(st.Chans[ch], m)
+	q := st.Chans[ch]
+	if len(q) == cap(q) {
+		q = moreRoom(q)
+	}
+	// Field by field into the slice: m, copied whole from the stack where
+	// it was written in parts, would wait for those writes to leave the
+	// store buffer (no store-to-load forwarding), and so for every write
+	// before them, such as a worker's writes to lines that another
+	// processor holds (lines.go).
+	q = q[:len(q)+1]
+	p := &q[len(q)-1]
+	p.Control, p.Snap, p.Amount, p.Tag, p.Pre = m.Control, m.Snap, m.Amount, m.Tag, m.Pre
 	if !s.Topo.FIFO {
 		for i := len(q) - 1; i > 0 && q[i].less(q[i-1]); i-- {
 			q[i], q[i-1] = q[i-1], q[i]
@@ -254,11 +282,13 @@ func (r *reader) byte() byte {
 	return v
 }
 
+// grow returns s with length n, in new memory of whole cache lines (see
+// lineCap) when s has no room.
 func grow[T any](s []T, n int) []T {
 	if cap(s) >= n {
 		return s[:n]
 	}
-	return make([]T, n)
+	return make([]T, n, lineCap[T](n))
 }
 
 // Hash is a stable 64-bit hash (FNV-1a) of the state's canonical encoding,
@@ -625,7 +655,7 @@ func (s *System) decode(b []byte, st, twin *State, lay *layout) error {
 	}
 	st.RecChan = resize(st.RecChan, k*c)
 	if twin != nil {
-		twin.copyValues(st)
+		twin.copyValuesInLines(st)
 		twin.RecChan = resize(twin.RecChan, k*c)
 		twin.Chans = resize(twin.Chans, c)
 	}
@@ -647,6 +677,10 @@ func (s *System) decode(b []byte, st, twin *State, lay *layout) error {
 		}
 		if l > uint64(len(r.b)) {
 			return errDecode
+		}
+		st.RecChan[i] = withRoom(st.RecChan[i], int(l))
+		if twin != nil {
+			twin.RecChan[i] = withRoom(twin.RecChan[i], int(l))
 		}
 		for j := uint64(0); j < l; j++ {
 			a := int32(r.uvarint())
@@ -681,16 +715,22 @@ func (s *System) decode(b []byte, st, twin *State, lay *layout) error {
 		if l > uint64(len(r.b)) {
 			return errDecode
 		}
+		st.Chans[i] = withRoom(st.Chans[i], int(l))
+		if twin != nil {
+			twin.Chans[i] = withRoom(twin.Chans[i], int(l))
+		}
 		for j := uint64(0); j < l; j++ {
 			h := r.byte()
-			var m Message
+			// In place, field by field (see push).
+			st.Chans[i] = st.Chans[i][:len(st.Chans[i])+1]
+			m := &st.Chans[i][len(st.Chans[i])-1]
 			if h&1 == 1 {
-				m = Message{Control: true, Snap: h >> 1 & 15}
+				m.Control, m.Snap, m.Amount, m.Tag, m.Pre = true, h>>1&15, 0, 0, 0
 				if h&(1<<5) == 0 {
 					m.Amount = int32(r.varint())
 				}
 			} else {
-				m.Amount = int32(h >> 1 & 15)
+				m.Control, m.Snap, m.Amount, m.Tag, m.Pre = false, 0, int32(h>>1&15), 0, 0
 				if m.Amount == 0 {
 					m.Amount = int32(r.uvarint())
 				}
@@ -704,9 +744,10 @@ func (s *System) decode(b []byte, st, twin *State, lay *layout) error {
 					m.Pre = uint32(r.uvarint())
 				}
 			}
-			st.Chans[i] = append(st.Chans[i], m)
 			if twin != nil {
-				twin.Chans[i] = append(twin.Chans[i], m)
+				twin.Chans[i] = twin.Chans[i][:len(twin.Chans[i])+1]
+				t := &twin.Chans[i][len(twin.Chans[i])-1]
+				t.Control, t.Snap, t.Amount, t.Tag, t.Pre = m.Control, m.Snap, m.Amount, m.Tag, m.Pre
 			}
 		}
 		if lay != nil {

@@ -268,7 +268,7 @@ func (s *System) rename(r *Renaming, src, dst *State, deep bool) {
 			d := sn*c + r.Chan[ch]
 			dst.Recording[d] = src.Recording[sn*c+ch]
 			if deep {
-				dst.RecChan[d] = append(dst.RecChan[d][:0], src.RecChan[sn*c+ch]...)
+				dst.RecChan[d] = assign(dst.RecChan[d], src.RecChan[sn*c+ch])
 			} else {
 				dst.RecChan[d] = src.RecChan[sn*c+ch]
 			}
@@ -278,12 +278,12 @@ func (s *System) rename(r *Renaming, src, dst *State, deep bool) {
 	for ch := 0; ch < c; ch++ {
 		d := r.Chan[ch]
 		if deep {
-			dst.Chans[d] = append(dst.Chans[d][:0], src.Chans[ch]...)
+			dst.Chans[d] = assign(dst.Chans[d], src.Chans[ch])
 		} else {
 			dst.Chans[d] = src.Chans[ch]
 		}
 	}
-	dst.Snap = append(dst.Snap[:0], src.Snap...)
+	dst.Snap = assign(dst.Snap, src.Snap)
 }
 
 // canonical returns the encoding of st's canonical state; enc, st's own
@@ -298,6 +298,9 @@ func (s *System) rename(r *Renaming, src, dst *State, deep bool) {
 // orbit gets the same canonical state; and the signatures, compared as
 // integers, settle most renamings without renaming or encoding anything.
 func (x *Expander) canonical(st *State, buf, alt *[]byte) []byte {
+	if cap(x.sig) < len(x.sys.Topo.Nodes) {
+		x.sig = make([]uint64, 0, lineCap[uint64](len(x.sys.Topo.Nodes)))
+	}
 	x.sig = x.signatures(st, x.sig[:0])
 	var best *Renaming // whose encoding *buf holds; nil: st's own
 	rens := x.sys.Symmetries()
@@ -309,7 +312,11 @@ func (x *Expander) canonical(st *State, buf, alt *[]byte) []byte {
 		}
 		// x.ren is only ever encoded, so it may share st's memory.
 		x.sys.rename(r, st, &x.ren, false)
-		*alt = x.ren.Encode((*alt)[:0])
+		a := x.ren.Encode((*alt)[:0])
+		if cap(a) != cap(*alt) { // append grew it
+			a = lines(a)
+		}
+		*alt = a
 		if c < 0 || bytes.Compare(*alt, *buf) < 0 {
 			*buf, *alt = *alt, *buf
 			best = r
@@ -382,7 +389,11 @@ func (x *Expander) Canonical(dst []byte, st *State) []byte {
 	if !x.sym {
 		return st.Encode(dst)
 	}
-	x.cbuf = st.Encode(x.cbuf[:0])
+	b := st.Encode(x.cbuf[:0])
+	if cap(b) != cap(x.cbuf) { // append grew it
+		b = lines(b)
+	}
+	x.cbuf = b
 	return append(dst, x.canonical(st, &x.cbuf, &x.calt)...)
 }
 

@@ -33,6 +33,7 @@ type space struct {
 	rens []model.Renaming // with symmetry reduction
 	ren  model.State
 	alt  []byte
+	_    [128]byte // keeps another worker's space off these cache lines
 }
 
 func newSpace(sys *model.System, all bool, o Options) *space {
