@@ -363,6 +363,20 @@ func TestKnownGraphs(t *testing.T) {
 		{"70 diamonds", func() *graph { return withFindings(diamonds(70, false)) }, 211, 280, new(big.Int).Lsh(big.NewInt(1), 70).String(), true},
 		{"41 fans of 3", func() *graph { return withFindings(fans(41, 3)) }, 165, 246, new(big.Int).Exp(big.NewInt(3), big.NewInt(41), nil).String(), true},
 		{"45 diamonds with shortcuts", func() *graph { return withFindings(diamonds(45, true)) }, 136, 225, new(big.Int).Exp(big.NewInt(3), big.NewInt(45), nil).String(), false},
+		// 2^63 paths to each of three terminal states of one segment, whose
+		// sum passes 64 bits (summarize).
+		{"63 diamonds, then 3 ends", func() *graph {
+			d, last := diamonds(63, false), 3*63
+			return withFindings(&graph{succ: func(n int) []int {
+				switch {
+				case n == last:
+					return []int{last + 1, last + 2, last + 3}
+				case n > last:
+					return nil
+				}
+				return d.succ(n)
+			}})
+		}, 193, 255, new(big.Int).Lsh(big.NewInt(3), 63).String(), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ref := referenceOf(tc.g())

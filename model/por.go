@@ -130,10 +130,7 @@ func (p *por) reduce(s *System, st *State, events []Event) []Event {
 			}
 		}
 	}
-	if cap(p.count) < n {
-		p.count, p.member, p.best = grow(p.count, n), grow(p.member, n), grow(p.best, n)
-	}
-	p.count, p.member, p.best = p.count[:n], p.member[:n], p.best[:n]
+	p.count, p.member, p.best = grow(p.count, n), grow(p.member, n), grow(p.best, n)
 	clear(p.count)
 	for _, e := range events {
 		p.count[e.Node]++
