@@ -21,11 +21,11 @@ const cacheLine = 64
 // lineCap returns a capacity of at least n elements of T whose bytes are
 // a multiple of cacheLine (at least one line).
 func lineCap[T any](n int) int {
-	size := int(unsafe.Sizeof(*new(T)))
-	unit := cacheLine
-	for a := size; a != 0; a, unit = unit%a, a { // unit = gcd(size, cacheLine)
+	a, b := int(unsafe.Sizeof(*new(T))), cacheLine
+	for b != 0 { // a = gcd(size, cacheLine)
+		a, b = b, a%b
 	}
-	unit = cacheLine / unit // elements in the least multiple of size and cacheLine
+	unit := cacheLine / a // elements in the least multiple of size and cacheLine
 	return max((n+unit-1)/unit, 1) * unit
 }
 

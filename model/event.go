@@ -108,7 +108,7 @@ func (en *enumerator) all(s *System, st *State) []Event {
 		en.node1(s, st, i, true)
 	}
 	if cap(en.events) != c { // append grew it
-		en.events = lines(en.events)
+		en.events = moreRoom(en.events)
 	}
 	return en.events
 }
@@ -450,7 +450,7 @@ func (x *Expander) Successors(state []byte, emit func(next []byte, note uint64))
 		done := x.sys.apply(&x.next, e, &x.nd)
 		b := x.encodeNext(x.buf[:0], state)
 		if cap(b) != cap(x.buf) { // append grew it
-			b = lines(b)
+			b = moreRoom(b)
 		}
 		x.buf = b
 		if x.sym {

@@ -46,18 +46,11 @@ func gcd(a, b int) int {
 	return a
 }
 
-// lines returns a copy of s in new memory of whole cache lines (after an
-// append grew it).
-func lines[T any](s []T) []T {
-	c := make([]T, len(s), lineCap[T](cap(s)))
-	copy(c, s)
-	return c
-}
-
-// moreRoom returns a copy of s with room for twice as many elements, in
-// new memory of whole cache lines.
+// moreRoom returns a copy of s, in new memory of whole cache lines, with
+// room for twice as many elements and at least s's capacity: before an
+// append that s has no room for, or after one that grew s outside them.
 func moreRoom[T any](s []T) []T {
-	c := make([]T, len(s), lineCap[T](2*len(s)+1))
+	c := make([]T, len(s), lineCap[T](max(2*len(s)+1, cap(s))))
 	copy(c, s)
 	return c
 }

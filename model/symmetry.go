@@ -314,7 +314,7 @@ func (x *Expander) canonical(st *State, buf, alt *[]byte) []byte {
 		x.sys.rename(r, st, &x.ren, false)
 		a := x.ren.Encode((*alt)[:0])
 		if cap(a) != cap(*alt) { // append grew it
-			a = lines(a)
+			a = moreRoom(a)
 		}
 		*alt = a
 		if c < 0 || bytes.Compare(*alt, *buf) < 0 {
@@ -391,7 +391,7 @@ func (x *Expander) Canonical(dst []byte, st *State) []byte {
 	}
 	b := st.Encode(x.cbuf[:0])
 	if cap(b) != cap(x.cbuf) { // append grew it
-		b = lines(b)
+		b = moreRoom(b)
 	}
 	x.cbuf = b
 	return append(dst, x.canonical(st, &x.cbuf, &x.calt)...)
